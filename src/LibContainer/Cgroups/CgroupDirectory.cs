@@ -1,0 +1,100 @@
+namespace LibContainer.Cgroups;
+
+/// <summary>File operations on one cgroup directory, shared by the v1 and v2 managers.</summary>
+internal static class CgroupDirectory
+{
+    public static void Create(string dir)
+    {
+        try
+        {
+            Directory.CreateDirectory(dir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ContainerError($"create cgroup {dir}: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// A v1 cpuset cgroup starts with no CPUs and no memory nodes, and takes no
+    /// process until it has both: each new level copies its parent's.
+    /// </summary>
+    public static void CreateCpuset(string dir)
+    {
+        if (Directory.Exists(dir)) return;
+        var parent = Path.GetDirectoryName(dir)!;
+        CreateCpuset(parent);
+        Create(dir);
+        foreach (var file in new[] { "cpuset.cpus", "cpuset.mems" })
+        {
+            if (File.ReadAllText(Path.Combine(dir, file)).Trim().Length > 0) continue;
+            Write(dir, file, File.ReadAllText(Path.Combine(parent, file)).Trim());
+        }
+    }
+
+    public static void Write(string dir, string file, string value)
+    {
+        var path = Path.Combine(dir, file);
+        try
+        {
+            // One write(2) per value: cgroup files take one value per write.
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write);
+            RandomAccess.Write(handle, System.Text.Encoding.UTF8.GetBytes(value), 0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var reason = e.Message.Split(" : ")[0];
+            throw new ContainerError($"write \"{value}\" to {path}: {reason}");
+        }
+    }
+
+    public static IEnumerable<int> Pids(string dir)
+    {
+        if (!Directory.Exists(dir)) yield break;
+        foreach (var sub in Directory.EnumerateDirectories(dir))
+            foreach (var pid in Pids(sub))
+                yield return pid;
+        string text;
+        try { text = File.ReadAllText(Path.Combine(dir, "cgroup.procs")); }
+        catch (IOException) { yield break; }
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            if (int.TryParse(line, out var pid)) yield return pid;
+    }
+
+    /// <summary>SIGKILLs everything inside, then removes the directory tree bottom-up.</summary>
+    public static void Remove(string dir)
+    {
+        if (!Directory.Exists(dir)) return;
+        for (var attempt = 0; ; attempt++)
+        {
+            foreach (var pid in Pids(dir)) Interop.LibC.kill(pid, 9);
+            try
+            {
+                RemoveTree(dir);
+                return;
+            }
+            catch (IOException) when (attempt < 200)
+            {
+                // EBUSY while killed processes are still exiting.
+                Thread.Sleep(5);
+            }
+            catch (IOException e)
+            {
+                throw new ContainerError($"remove cgroup {dir}: {e.Message}");
+            }
+        }
+    }
+
+    private static void RemoveTree(string dir)
+    {
+        if (!Directory.Exists(dir)) return;
+        foreach (var sub in Directory.EnumerateDirectories(dir)) RemoveTree(sub);
+        // Directory.Delete would try to delete the control files first; rmdir is what cgroupfs wants.
+        if (Interop.LibC.unlinkat(Interop.AT.FDCWD, dir, Interop.AT.REMOVEDIR) < 0)
+        {
+            var errno = Interop.Syscall.LastErrno;
+            if (errno != Interop.Errno.ENOENT)
+                throw new IOException($"rmdir {dir}: {Interop.Errno.Describe(errno)}");
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using LibContainer.Spec;
+
+namespace LibContainer.Cgroups;
+
+/// <summary>cgroupfs v1 (and hybrid): one directory per mounted hierarchy.</summary>
+public sealed class V1Manager(IReadOnlyDictionary<string, string> paths) : ICgroupManager
+{
+    public IReadOnlyDictionary<string, string> Paths { get; } = paths;
+
+    public void Create()
+    {
+        foreach (var (key, dir) in Paths)
+        {
+            if (key.Split(',').Contains("cpuset")) CgroupDirectory.CreateCpuset(dir);
+            else CgroupDirectory.Create(dir);
+        }
+    }
+
+    public void Apply(int pid)
+    {
+        foreach (var dir in Paths.Values) CgroupDirectory.Write(dir, "cgroup.procs", pid.ToString());
+    }
+
+    public void SetResources(Resources? resources)
+    {
+        if (resources?.Devices is not { Count: > 0 }) return;
+        if (!Paths.TryGetValue("devices", out var dir))
+            throw new ContainerError("linux.resources.devices: the devices cgroup controller is not mounted");
+        foreach (var (file, line) in DeviceRules.PlanV1(resources.Devices))
+            CgroupDirectory.Write(dir, file, line);
+    }
+
+    public IReadOnlyList<int> Pids() => Paths.Values.SelectMany(CgroupDirectory.Pids).Distinct().ToList();
+
+    public void Destroy()
+    {
+        foreach (var dir in Paths.Values) CgroupDirectory.Remove(dir);
+    }
+}

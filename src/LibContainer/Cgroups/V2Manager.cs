@@ -1,0 +1,24 @@
+using LibContainer.Spec;
+
+namespace LibContainer.Cgroups;
+
+/// <summary>cgroupfs v2: one directory in the unified hierarchy.</summary>
+public sealed class V2Manager(string path) : ICgroupManager
+{
+    public IReadOnlyDictionary<string, string> Paths { get; } = new Dictionary<string, string> { [""] = path };
+
+    public void Create() => CgroupDirectory.Create(path);
+
+    public void Apply(int pid) => CgroupDirectory.Write(path, "cgroup.procs", pid.ToString());
+
+    public void SetResources(Resources? resources)
+    {
+        // Device control on v2 needs an eBPF program; until it exists, say so rather than run unconfined.
+        if (resources?.Devices is { Count: > 0 })
+            throw new ContainerError("linux.resources.devices: device control on cgroup v2 is not supported yet");
+    }
+
+    public IReadOnlyList<int> Pids() => CgroupDirectory.Pids(path).Distinct().ToList();
+
+    public void Destroy() => CgroupDirectory.Remove(path);
+}

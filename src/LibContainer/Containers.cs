@@ -1,0 +1,206 @@
+using System.Globalization;
+using LibContainer.Cgroups;
+using LibContainer.Interop;
+using LibContainer.Processes;
+using LibContainer.Spec;
+using LibContainer.State;
+
+namespace LibContainer;
+
+public sealed record CreateOptions(string Id, string Bundle)
+{
+    public string? PidFile { get; init; }
+    public bool NoPivot { get; init; }
+    public int PreserveFds { get; init; }
+}
+
+/// <summary>
+/// The facade over the containers under one --root: create, start, state,
+/// list, kill, delete, run. Each call is one runc command.
+/// </summary>
+public sealed class Containers(string root)
+{
+    public const string SpecVersion = "1.2.1";
+
+    private readonly StateStore _store = new(root);
+
+    /// <summary>Creates the container and leaves its init waiting for `start`. Returns init's PID.</summary>
+    public int Create(CreateOptions options)
+    {
+        StateStore.ValidateId(options.Id);
+        if (options.PreserveFds < 0) throw new ContainerError("--preserve-fds must not be negative");
+        var bundle = Path.GetFullPath(options.Bundle);
+        var spec = SpecLoader.Load(bundle);
+        SpecValidator.Validate(spec);
+        var rootfs = Path.GetFullPath(spec.Root!.Path!, bundle);
+        if (!Directory.Exists(rootfs)) throw new ContainerError($"root.path: the root filesystem {rootfs} does not exist");
+
+        var layout = CgroupLayout.Detect();
+        var cgroup = CgroupManagers.ForNewContainer(layout, spec.Linux?.CgroupsPath, options.Id);
+        using var containerLock = _store.CreateDirectory(options.Id);
+        var initPid = 0;
+        try
+        {
+            cgroup.Create();
+            if (spec.Linux?.Resources?.Devices is { Count: > 0 })
+                cgroup.SetResources(spec.Linux.Resources with { Devices = [.. DeviceRules.Effective(spec)] });
+            var fifo = _store.FifoOf(options.Id);
+            Syscall.Check(LibC.mkfifoat(AT.FDCWD, fifo, 0x192 /* 0622 */), $"mkfifo {fifo}");
+            File.SetUnixFileMode(fifo, (UnixFileMode)0x192 /* 0622 */);
+
+            var config = new InitConfig
+            {
+                Spec = spec,
+                Rootfs = rootfs,
+                NoPivot = options.NoPivot,
+                PreserveFds = options.PreserveFds,
+                CgroupMounts = CgroupMountSources(layout, cgroup),
+            };
+            initPid = InitLauncher.Launch(config, cgroup, fifo, pid => initPid = pid);
+            var started = ProcessProbe.Read(initPid) ?? throw new ContainerError("container init exited right after it was ready");
+            _store.Save(new ContainerState
+            {
+                Id = options.Id,
+                Pid = initPid,
+                PidStartTime = started.StartTime,
+                Bundle = bundle,
+                Rootfs = rootfs,
+                Created = DateTime.UtcNow,
+                Owner = LibC.geteuid(),
+                Annotations = spec.Annotations,
+                CgroupPaths = new Dictionary<string, string>(cgroup.Paths),
+            });
+            if (options.PidFile is { } pidFile)
+                AtomicFile.Write(Path.GetFullPath(pidFile), System.Text.Encoding.ASCII.GetBytes(initPid.ToString(CultureInfo.InvariantCulture)));
+            return initPid;
+        }
+        catch
+        {
+            if (initPid > 0) LibC.kill(initPid, 9);
+            try { cgroup.Destroy(); } catch (ContainerError) { /* the original error matters more */ }
+            _store.Remove(options.Id);
+            throw;
+        }
+    }
+
+    /// <summary>Releases init from exec.fifo: the user process starts.</summary>
+    public void Start(string id)
+    {
+        using var containerLock = _store.Lock(id);
+        var state = _store.Load(id);
+        switch (_store.StatusOf(state))
+        {
+            case ContainerStatus.Stopped: throw new ContainerError("cannot start a container that has stopped");
+            case ContainerStatus.Running: throw new ContainerError("cannot start an already running container");
+        }
+        var fifo = _store.FifoOf(id);
+        using (var reader = Fd.Open(fifo, O.RDONLY | O.NONBLOCK))
+        using (var process = PidFd.Open(state.Pid, state.PidStartTime) ?? throw new ContainerError("cannot start a container that has stopped"))
+        {
+            if (!process.WaitForReadable(reader))
+                throw new ContainerError("container init exited before it could start the process");
+        }
+        File.Delete(fifo);
+    }
+
+    public OciState State(string id)
+    {
+        var state = _store.Load(id);
+        return ToOciState(state, _store.StatusOf(state), owner: "");
+    }
+
+    /// <summary>Every container, with its owner's user name as runc's list shows it.</summary>
+    public IReadOnlyList<OciState> List()
+    {
+        var result = new List<OciState>();
+        var users = new HostUsers();
+        foreach (var id in _store.Ids())
+        {
+            try
+            {
+                var state = _store.Load(id);
+                result.Add(ToOciState(state, _store.StatusOf(state), users.NameOf(state.Owner)));
+            }
+            catch (ContainerError) { /* removed while listing */ }
+        }
+        return result;
+    }
+
+    public void Kill(string id, int signal, bool all)
+    {
+        var state = _store.Load(id);
+        if (_store.StatusOf(state) == ContainerStatus.Stopped)
+            throw new ContainerError($"container \"{id}\" is not running");
+        if (all)
+        {
+            foreach (var pid in CgroupManagers.FromPaths(state.CgroupPaths).Pids()) LibC.kill(pid, signal);
+            return;
+        }
+        using var process = PidFd.Open(state.Pid, state.PidStartTime) ?? throw new ContainerError($"container \"{id}\" is not running");
+        process.Signal(signal);
+    }
+
+    public void Delete(string id, bool force)
+    {
+        StateStore.ValidateId(id);
+        if (!File.Exists(Path.Combine(_store.DirectoryOf(id), StateStore.StateFile)))
+        {
+            // A create that died half-way leaves a directory without state.json; --force clears it.
+            if (!force) throw StateStore.NotFound(id);
+            _store.Remove(id);
+            return;
+        }
+        using var containerLock = _store.Lock(id);
+        var state = _store.Load(id);
+        var status = _store.StatusOf(state);
+        if (status == ContainerStatus.Running && !force)
+            throw new ContainerError($"cannot delete container \"{id}\" that is not stopped: running (use --force)");
+        if (status != ContainerStatus.Stopped)
+            using (var process = PidFd.Open(state.Pid, state.PidStartTime))
+                process?.KillAndWait();
+        CgroupManagers.FromPaths(state.CgroupPaths).Destroy();
+        _store.Remove(id);
+    }
+
+    /// <summary>create + start + wait + delete; returns the container's exit status as a shell reports it.</summary>
+    public int Run(CreateOptions options, Action<int>? onStarted = null)
+    {
+        // Init's first parent exits right after forking it; as a subreaper we inherit init and can wait for it.
+        Syscall.Check(LibC.prctl(Pr.SET_CHILD_SUBREAPER, 1, 0, 0, 0), "prctl PR_SET_CHILD_SUBREAPER");
+        var pid = Create(options);
+        try
+        {
+            Start(options.Id);
+            onStarted?.Invoke(pid);
+            int status = 0;
+            Syscall.Check(Syscall.Retry(() => LibC.waitpid(pid, out status, 0)), "wait for the container");
+            return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+        }
+        finally
+        {
+            Delete(options.Id, force: true);
+        }
+    }
+
+    private static OciState ToOciState(ContainerState state, ContainerStatus status, string owner) => new()
+    {
+        OciVersion = SpecVersion,
+        Id = state.Id,
+        Pid = status == ContainerStatus.Stopped ? 0 : state.Pid,
+        Status = status.ToString().ToLowerInvariant(),
+        Bundle = state.Bundle,
+        Rootfs = state.Rootfs,
+        Created = state.Created.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+        Owner = owner,
+        Annotations = state.Annotations,
+    };
+
+    private static List<CgroupMountSource> CgroupMountSources(CgroupLayout layout, ICgroupManager cgroup)
+    {
+        if (layout.Mode == CgroupMode.Unified) return [new CgroupMountSource("", cgroup.Paths[""])];
+        return layout.Hierarchies
+            .Where(h => cgroup.Paths.ContainsKey(h.Key))
+            .Select(h => new CgroupMountSource(Path.GetFileName(h.MountPoint.TrimEnd('/')), cgroup.Paths[h.Key]))
+            .ToList();
+    }
+}

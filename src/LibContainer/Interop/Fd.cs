@@ -1,0 +1,32 @@
+namespace LibContainer.Interop;
+
+/// <summary>An owned file descriptor, closed on Dispose.</summary>
+internal sealed class Fd : IDisposable
+{
+    public int Value { get; private set; }
+
+    public Fd(int value) => Value = value;
+
+    /// <summary>The path that reopens this fd through a procfs, for fd-based mount targets.</summary>
+    public string ProcPath => $"/proc/self/fd/{Value}";
+
+    public static Fd Open(string path, int flags, uint mode = 0) =>
+        new(Syscall.Check(LibC.open(path, flags | O.CLOEXEC, mode), $"open {path}"));
+
+    public static Fd OpenAt(Fd dir, string path, int flags, uint mode = 0) =>
+        new(Syscall.Check(LibC.openat(dir.Value, path, flags | O.CLOEXEC, mode), $"open {path}"));
+
+    /// <summary>Gives up ownership without closing.</summary>
+    public int Release()
+    {
+        var v = Value;
+        Value = -1;
+        return v;
+    }
+
+    public void Dispose()
+    {
+        if (Value >= 0) LibC.close(Value);
+        Value = -1;
+    }
+}

@@ -1,0 +1,52 @@
+/*
+ * The sync socket protocol between `oci-run create` (the parent) and
+ * `oci-run init`, shared by the C stage and Interop/SyncFrame.cs.
+ *
+ * The socket is a SOCK_STREAM socketpair; its init end is named by the
+ * environment variable OCIRUN_BOOTSTRAP_ENV. Every message is a frame:
+ *   u32 type, u32 length, then length bytes of payload (host byte order).
+ *
+ * The bootstrap frame's payload is a list of attributes, each
+ *   u32 type, u32 length, then length bytes, padded to 4 bytes.
+ * CLONE_FLAGS: u32, the CLONE_NEW* flags of the namespaces to create.
+ * NS_PATH:     u32 CLONE_NEW* type, then the path (no NUL); repeatable.
+ * UID_MAP, GID_MAP: map text for a new user namespace (reserved: the C stage
+ *              will ask the parent to write it, with USERMAP_REQUEST/DONE).
+ */
+#ifndef OCIRUN_BOOTSTRAP_H
+#define OCIRUN_BOOTSTRAP_H
+
+#include <stdint.h>
+
+#define OCIRUN_BOOTSTRAP_ENV "_OCIRUN_SYNC_FD"
+#define OCIRUN_MAX_BOOTSTRAP (1u << 20)
+#define OCIRUN_MAX_NS_PATHS 16
+
+enum ocirun_frame_type {
+	OCIRUN_FRAME_BOOTSTRAP = 1,       /* parent -> C stage: attributes */
+	OCIRUN_FRAME_CHILD_PID = 2,       /* C stage -> parent: u32 pid of init */
+	OCIRUN_FRAME_USERMAP_REQUEST = 3, /* reserved for user namespaces */
+	OCIRUN_FRAME_USERMAP_DONE = 4,    /* reserved for user namespaces */
+	OCIRUN_FRAME_CONFIG = 10,         /* parent -> init: JSON */
+	OCIRUN_FRAME_READY = 11,          /* init -> parent: set up, waiting on exec.fifo */
+	OCIRUN_FRAME_ERROR = 12,          /* either stage -> parent: UTF-8 message */
+};
+
+enum ocirun_attr_type {
+	OCIRUN_ATTR_CLONE_FLAGS = 1,
+	OCIRUN_ATTR_NS_PATH = 2,
+	OCIRUN_ATTR_UID_MAP = 3,
+	OCIRUN_ATTR_GID_MAP = 4,
+};
+
+struct ocirun_frame_header {
+	uint32_t type;
+	uint32_t length;
+};
+
+struct ocirun_attr_header {
+	uint32_t type;
+	uint32_t length;
+};
+
+#endif

@@ -1,0 +1,135 @@
+using System.Text;
+using LibContainer.Interop;
+using LibContainer.Rootfs;
+using LibContainer.Security;
+
+namespace LibContainer.Processes;
+
+/// <summary>
+/// `oci-run init`: runs after the C stage has put the process in its
+/// namespaces. Sets the container up from the config frame, reports ready,
+/// waits on exec.fifo for `start`, then execs the user process in place.
+/// </summary>
+public static class ContainerInit
+{
+    public const string SyncFdVariable = "_OCIRUN_SYNC_FD";
+
+    /// <summary>Returns only on failure, with the exit status for init.</summary>
+    public static int Run()
+    {
+        if (!int.TryParse(System.Environment.GetEnvironmentVariable(SyncFdVariable), out var syncFd))
+            return 1; // not started by oci-run create: nothing to report to
+        var channel = new SyncChannel(syncFd);
+        try
+        {
+            var frame = channel.Receive() ?? throw new ContainerError("the parent closed the sync socket before sending the config");
+            if (frame.Type != FrameType.Config) throw new ContainerError($"expected the config frame, got {frame.Type}");
+            var config = JsonSerializer.Deserialize(frame.Payload, InitJsonContext.Default.InitConfig)
+                ?? throw new ContainerError("empty init config");
+            var exec = Prepare(config, out var hostProc);
+            channel.Send(FrameType.Ready, []);
+            channel.Dispose();
+            WaitForStart(hostProc, config.FifoFd);
+            return Exec(exec, config.PreserveFds);
+        }
+        catch (ContainerError e)
+        {
+            return Fail(channel, e.Message);
+        }
+        catch (Exception e)
+        {
+            return Fail(channel, $"container init: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private sealed record ExecPlan(string Path, List<string> Args, List<string> Env);
+
+    private static ExecPlan Prepare(InitConfig config, out Fd hostProc)
+    {
+        var spec = config.Spec;
+        var process = spec.Process!;
+        LibC.umask(0);
+        // The host's procfs, kept open: the exec.fifo is reopened through it after pivot_root.
+        hostProc = Fd.Open("/proc", O.PATH | O.DIRECTORY);
+        Syscall.Check(LibC.fstatfs(hostProc.Value, out var fs), "statfs /proc");
+        if (fs.Type != Magic.PROC_SUPER) throw new ContainerError("/proc is not a procfs");
+
+        new RootfsSetup(config).Run();
+
+        if (!string.IsNullOrEmpty(spec.Hostname)) SetHostname(spec.Hostname, domain: false);
+        if (!string.IsNullOrEmpty(spec.Domainname)) SetHostname(spec.Domainname, domain: true);
+        foreach (var (key, value) in spec.Linux?.Sysctl ?? [])
+            WriteProc(hostProc, "sys/" + key.Replace('.', '/'), value, $"linux.sysctl {key}");
+        if (process.OomScoreAdj is { } oom)
+            WriteProc(hostProc, "self/oom_score_adj", oom.ToString(), "process.oomScoreAdj");
+        ProcessIdentity.SetRlimits(process.Rlimits);
+        ProcessIdentity.Apply(process);
+
+        Syscall.Check(LibC.chdir(process.Cwd!), $"chdir to process.cwd {process.Cwd}");
+        VerifyCwd();
+        var env = Executable.Environment(process);
+        return new ExecPlan(Executable.Resolve(process.Args![0], env), process.Args, env);
+    }
+
+    private static unsafe void SetHostname(string name, bool domain)
+    {
+        var bytes = Encoding.UTF8.GetBytes(name);
+        fixed (byte* p = bytes)
+        {
+            var rc = domain ? LibC.setdomainname(p, bytes.Length) : LibC.sethostname(p, bytes.Length);
+            Syscall.Check(rc, domain ? $"set domainname \"{name}\"" : $"set hostname \"{name}\"");
+        }
+    }
+
+    /// <summary>Writes a file under the verified host procfs handle; we are in the container's namespaces already.</summary>
+    private static void WriteProc(Fd proc, string relative, string value, string what)
+    {
+        var fd = LibC.openat(proc.Value, relative, O.WRONLY | O.CLOEXEC, 0);
+        if (fd < 0) throw ContainerError.FromErrno($"{what}: open /proc/{relative}", Syscall.LastErrno);
+        using var owned = new Fd(fd);
+        Syscall.WriteAll(fd, Encoding.UTF8.GetBytes(value), $"{what}: write \"{value}\" to /proc/{relative}");
+    }
+
+    // A cwd outside the container (a leaked fd, CVE-2024-21626) makes getcwd fail or return a non-absolute path.
+    private static unsafe void VerifyCwd()
+    {
+        var buffer = stackalloc byte[4096];
+        if (LibC.getcwd(buffer, 4096) == null || buffer[0] != (byte)'/')
+            throw new ContainerError("the current directory is outside the root filesystem: possible container breakout detected");
+    }
+
+    /// <summary>Blocks until `oci-run start` opens exec.fifo for reading, then tells it we are going.</summary>
+    private static void WaitForStart(Fd hostProc, int fifoFd)
+    {
+        var fd = Syscall.Retry(() => LibC.openat(hostProc.Value, $"self/fd/{fifoFd}", O.WRONLY | O.CLOEXEC, 0));
+        Syscall.Check(fd, "open exec.fifo");
+        Syscall.WriteAll(fd, "0"u8, "write exec.fifo");
+        LibC.close(fd);
+        LibC.close(fifoFd);
+        hostProc.Dispose();
+    }
+
+    private static unsafe int Exec(ExecPlan plan, int preserveFds)
+    {
+        // Every fd above the preserved ones closes at execve: nothing of the runtime reaches the container.
+        const uint CLOSE_RANGE_CLOEXEC = 1 << 2;
+        Syscall.Check(LibC.syscall(Sys.close_range, 3 + preserveFds, uint.MaxValue, CLOSE_RANGE_CLOEXEC, 0, 0), "close_range");
+        using var argv = new Syscall.CStringArray(plan.Args);
+        using var envp = new Syscall.CStringArray(plan.Env);
+        LibC.ocirun_exec(plan.Path, argv.Pointer, envp.Pointer);
+        var errno = Syscall.LastErrno;
+        var message = $"oci-run: exec {plan.Path}: {Errno.Describe(errno)}\n";
+        fixed (byte* p = Encoding.UTF8.GetBytes(message)) LibC.write(2, p, Encoding.UTF8.GetByteCount(message));
+        return errno == Errno.ENOENT ? 127 : 126;
+    }
+
+    private static int Fail(SyncChannel channel, string message)
+    {
+        try
+        {
+            if (channel.Fd >= 0) channel.Send(FrameType.Error, Encoding.UTF8.GetBytes(message));
+        }
+        catch (ContainerError) { /* the parent is gone; nothing else to tell */ }
+        return 1;
+    }
+}

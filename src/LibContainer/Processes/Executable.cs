@@ -1,0 +1,64 @@
+using LibContainer.Interop;
+
+namespace LibContainer.Processes;
+
+/// <summary>Finds process.args[0] the way execvp would, in the container's PATH, before init reports ready.</summary>
+internal static class Executable
+{
+    private const int X_OK = 1;
+
+    public static string Resolve(string name, IReadOnlyList<string> env)
+    {
+        if (name.Contains('/'))
+        {
+            Check(name, name);
+            return name;
+        }
+        var path = env.LastOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?[5..] ?? "";
+        foreach (var dir in path.Split(':'))
+        {
+            var candidate = Path.Combine(dir.Length == 0 ? "." : dir, name);
+            if (IsExecutableFile(candidate)) return candidate;
+        }
+        throw new ContainerError($"exec: \"{name}\": executable file not found in $PATH");
+    }
+
+    private static void Check(string path, string name)
+    {
+        if (LibC.fstatat(AT.FDCWD, path, out var st, 0) < 0)
+            throw ContainerError.FromErrno($"exec: \"{name}\"", Syscall.LastErrno);
+        if ((st.Mode & StatMode.S_IFMT) == StatMode.S_IFDIR)
+            throw new ContainerError($"exec: \"{name}\": is a directory");
+        if (LibC.faccessat(AT.FDCWD, path, X_OK, 0) < 0)
+            throw ContainerError.FromErrno($"exec: \"{name}\"", Syscall.LastErrno);
+    }
+
+    private static bool IsExecutableFile(string path) =>
+        LibC.fstatat(AT.FDCWD, path, out var st, 0) == 0 &&
+        (st.Mode & StatMode.S_IFMT) != StatMode.S_IFDIR &&
+        LibC.faccessat(AT.FDCWD, path, X_OK, 0) == 0;
+
+    /// <summary>process.env plus HOME when the config leaves it out, as runc does.</summary>
+    public static List<string> Environment(Spec.Process process)
+    {
+        var env = new List<string>(process.Env ?? []);
+        if (!env.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)))
+            env.Add("HOME=" + HomeOf(process.User?.Uid ?? 0));
+        return env;
+    }
+
+    // Read inside the container after pivot_root: its own /etc/passwd.
+    private static string HomeOf(uint uid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/etc/passwd"))
+            {
+                var f = line.Split(':');
+                if (f.Length >= 6 && uint.TryParse(f[2], out var u) && u == uid && f[5].Length > 0) return f[5];
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        return "/";
+    }
+}

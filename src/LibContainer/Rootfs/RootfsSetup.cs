@@ -1,0 +1,241 @@
+using LibContainer.Interop;
+using LibContainer.Processes;
+using LibContainer.Spec;
+
+namespace LibContainer.Rootfs;
+
+/// <summary>
+/// Builds the container's root filesystem inside init's new mount namespace:
+/// the rootfs bind, every entry of `mounts`, devices, masked and read-only
+/// paths, then pivot_root. Every target is resolved inside the rootfs and
+/// mounted through its fd (/proc/self/fd/N of the host's procfs, which init
+/// keeps open), so a symlink planted in the rootfs cannot redirect a mount.
+/// </summary>
+internal sealed class RootfsSetup(InitConfig config)
+{
+    private readonly RuntimeSpec _spec = config.Spec;
+    private readonly string _rootfs = config.Rootfs;
+
+    /// <summary>Everything up to and including pivot_root.</summary>
+    public void Run()
+    {
+        PrepareRoot();
+        using (var root = Fd.Open(_rootfs, O.PATH | O.DIRECTORY))
+        {
+            foreach (var (m, i) in (_spec.Mounts ?? []).Select((m, i) => (m, i)))
+                MountEntry(root, m, $"mounts[{i}]");
+            if (!DevIsBindMounted()) Devices.Create(root, _spec.Linux?.Devices ?? [], config);
+            MaskAndProtect(root);
+            TryMakeCwd(root);
+        }
+        if (config.NoPivot) MoveRoot(); else PivotRoot();
+        FinishRoot();
+    }
+
+    // Before pivot_root, /proc is still the host's procfs, so /proc/self/fd/N names init's own fds.
+    private static string ProcPath(Fd fd) => fd.ProcPath;
+
+    private void PrepareRoot()
+    {
+        var propagation = _spec.Linux?.RootfsPropagation is { Length: > 0 } p
+            ? MountOptions.ParsePropagation(p)!.Value
+            : MS.SLAVE | MS.REC;
+        // Keep mount events inside the container from reaching the host.
+        Mounts.Mount(null, "/", null, propagation, null, "/ with the rootfs propagation");
+        if ((propagation & MS.SHARED) != 0) MakeParentPrivate();
+        Mounts.Mount(_rootfs, _rootfs, null, MS.BIND | MS.REC, null, $"bind of the rootfs {_rootfs}");
+    }
+
+    // pivot_root refuses a new root whose parent mount is shared.
+    private void MakeParentPrivate()
+    {
+        var parent = Path.GetDirectoryName(_rootfs.TrimEnd('/')) ?? "/";
+        var best = "/";
+        foreach (var line in File.ReadAllLines("/proc/self/mountinfo"))
+        {
+            var mp = line.Split(' ')[4];
+            if ((parent == mp || parent.StartsWith(mp.TrimEnd('/') + "/")) && mp.Length > best.Length) best = mp;
+        }
+        Mounts.Mount(null, best, null, MS.PRIVATE, null, $"{best} private");
+    }
+
+    private void MountEntry(Fd root, Mount m, string where)
+    {
+        var options = MountOptions.Parse(m.Options, $"{where}.options");
+        var type = string.IsNullOrEmpty(m.Type) ? (options.IsBind ? "bind" : "") : m.Type;
+        var dest = m.Destination!;
+        if (type == "cgroup" || type == "cgroup2")
+        {
+            MountCgroup(root, dest, options, where);
+            return;
+        }
+        if (options.IsBind || type == "bind")
+        {
+            var source = Path.GetFullPath(m.Source ?? "", Path.GetDirectoryName(_rootfs)!);
+            if (!Path.Exists(source)) throw new ContainerError($"{where}: bind source {source} does not exist");
+            using var target = Directory.Exists(source) ? SafePath.MkdirAll(root, dest) : SafePath.CreateFile(root, dest);
+            Mounts.Mount(source, ProcPath(target), null, MS.BIND | (options.Flags & MS.REC), null, $"{source} on {dest}");
+            var extra = options.Flags & ~(MS.BIND | MS.REC | MS.REMOUNT);
+            if (extra != 0)
+            {
+                using var mounted = SafePath.Open(root, dest, O.PATH);
+                Mounts.Mount(null, ProcPath(mounted), null, extra | MS.BIND | MS.REMOUNT | Mounts.LockedFlags(mounted), null, $"remount of {dest}");
+            }
+        }
+        else
+        {
+            if (string.IsNullOrEmpty(type)) throw new ContainerError($"config.json: {where}.type: missing");
+            if (type == "proc") CheckProcDestination(dest, where);
+            using var target = SafePath.MkdirAll(root, dest);
+            Mounts.Mount(string.IsNullOrEmpty(m.Source) ? type : m.Source, ProcPath(target), type,
+                options.Flags & ~MS.REMOUNT, options.Data, $"{type} on {dest}");
+        }
+        if (options.Propagation.Count > 0)
+        {
+            using var mounted = SafePath.Open(root, dest, O.PATH);
+            foreach (var p in options.Propagation)
+                Mounts.Mount(null, ProcPath(mounted), null, p, null, $"propagation of {dest}");
+        }
+    }
+
+    // A procfs anywhere but /proc could be used to hide the real one from LSM checks (CVE-2019-16884).
+    private static void CheckProcDestination(string dest, string where)
+    {
+        if (dest.TrimEnd('/') != "/proc")
+            throw new ContainerError($"config.json: {where}.destination: proc may only be mounted on /proc, not {dest}");
+    }
+
+    /// <summary>The container's own cgroup directories, bind-mounted where the config asks for cgroupfs.</summary>
+    private void MountCgroup(Fd root, string dest, MountOptions options, string where)
+    {
+        var readOnly = (options.Flags & MS.RDONLY) != 0;
+        var flags = options.Flags & ~(MS.RDONLY | MS.BIND | MS.REC | MS.REMOUNT);
+        using var target = SafePath.MkdirAll(root, dest);
+        var sources = config.CgroupMounts;
+        if (sources is [{ Name: "" } unified])
+        {
+            BindReadOnlyIf(root, unified.HostPath, dest, readOnly, $"{where}: cgroup2");
+            return;
+        }
+        Mounts.Mount("tmpfs", ProcPath(target), "tmpfs", flags, "mode=755", $"{where}: tmpfs for the cgroup hierarchies on {dest}");
+        foreach (var source in sources)
+        {
+            var sub = $"{dest.TrimEnd('/')}/{source.Name}";
+            using (SafePath.MkdirAll(root, sub)) { }
+            BindReadOnlyIf(root, source.HostPath, sub, readOnly, $"{where}: cgroup {source.Name}");
+            // Co-mounted controllers ("cpu,cpuacct") are also reachable by each name, as on the host.
+            if (source.Name.Contains(','))
+                using (var dir = SafePath.Open(root, dest, O.PATH | O.DIRECTORY))
+                    foreach (var alias in source.Name.Split(','))
+                        LibC.symlinkat(source.Name, dir.Value, alias);
+        }
+        if (readOnly)
+        {
+            using var mounted = SafePath.Open(root, dest, O.PATH);
+            Mounts.Mount(null, ProcPath(mounted), null, flags | MS.RDONLY | MS.REMOUNT, "mode=755", $"{where}: read-only {dest}");
+        }
+    }
+
+    private void BindReadOnlyIf(Fd root, string hostPath, string dest, bool readOnly, string what)
+    {
+        using (var target = SafePath.MkdirAll(root, dest))
+            Mounts.Mount(hostPath, ProcPath(target), null, MS.BIND | MS.REC, null, what);
+        if (!readOnly) return;
+        using var mounted = SafePath.Open(root, dest, O.PATH);
+        Mounts.Mount(null, ProcPath(mounted), null, MS.BIND | MS.REMOUNT | MS.RDONLY | Mounts.LockedFlags(mounted), null, $"{what} read-only");
+    }
+
+    private bool DevIsBindMounted() =>
+        (_spec.Mounts ?? []).Any(m => m.Destination?.TrimEnd('/') == "/dev" &&
+            (m.Type == "bind" || MountOptions.Parse(m.Options, "mounts").IsBind));
+
+    /// <summary>maskedPaths and readonlyPaths, resolved inside the rootfs.</summary>
+    private void MaskAndProtect(Fd root)
+    {
+        var masked = _spec.Linux?.MaskedPaths ?? [];
+        if (masked.Count > 0)
+        {
+            using var devNull = DevNull();
+            foreach (var path in masked)
+            {
+                var fd = SafePath.TryOpen(root, path, O.PATH);
+                if (fd == -Errno.ENOENT) continue;
+                if (fd < 0) throw ContainerError.FromErrno($"linux.maskedPaths: open {path}", -fd);
+                using var target = new Fd(fd);
+                if (Mounts.IsDirectory(target))
+                    Mounts.Mount("tmpfs", ProcPath(target), "tmpfs", MS.RDONLY, null, $"tmpfs over masked {path}");
+                else
+                    Mounts.Mount(ProcPath(devNull), ProcPath(target), null, MS.BIND, null, $"/dev/null over masked {path}");
+            }
+        }
+        foreach (var path in _spec.Linux?.ReadonlyPaths ?? [])
+        {
+            var fd = SafePath.TryOpen(root, path, O.PATH);
+            if (fd == -Errno.ENOENT) continue;
+            if (fd < 0) throw ContainerError.FromErrno($"linux.readonlyPaths: open {path}", -fd);
+            using (var target = new Fd(fd))
+                Mounts.Mount(ProcPath(target), ProcPath(target), null, MS.BIND | MS.REC, null, $"bind of read-only {path}");
+            using var mounted = SafePath.Open(root, path, O.PATH);
+            Mounts.Mount(null, ProcPath(mounted), null, MS.BIND | MS.REMOUNT | MS.RDONLY | MS.REC | Mounts.LockedFlags(mounted), null, $"read-only {path}");
+        }
+    }
+
+    // The host's /dev/null, checked to be the real 1:3 character device before it is mounted anywhere (CVE-2025-31133).
+    private static Fd DevNull()
+    {
+        var fd = Fd.Open("/dev/null", O.PATH);
+        var st = Mounts.StatOf(fd);
+        if ((st.Mode & StatMode.S_IFMT) != StatMode.S_IFCHR || st.Rdev != Devices.MakeDev(1, 3))
+        {
+            fd.Dispose();
+            throw new ContainerError("/dev/null on the host is not the null device (1:3)");
+        }
+        return fd;
+    }
+
+    private void TryMakeCwd(Fd root)
+    {
+        var cwd = _spec.Process?.Cwd;
+        if (string.IsNullOrEmpty(cwd)) return;
+        try { SafePath.MkdirAll(root, cwd).Dispose(); }
+        catch (ContainerError) { /* a read-only rootfs may already have it; chdir reports a real problem */ }
+    }
+
+    private void PivotRoot()
+    {
+        using var oldRoot = Fd.Open("/", O.RDONLY | O.DIRECTORY);
+        using var newRoot = Fd.Open(_rootfs, O.RDONLY | O.DIRECTORY);
+        Syscall.Check(LibC.fchdir(newRoot.Value), $"chdir {_rootfs}");
+        // pivot_root(".", ".") stacks the old root on top of the new one; detaching "." then drops it.
+        PivotRootDot();
+        Syscall.Check(LibC.fchdir(oldRoot.Value), "chdir to the old root");
+        Mounts.Mount(null, ".", null, MS.SLAVE | MS.REC, null, "old root as slave");
+        Syscall.Check(LibC.umount2(".", 2 /* MNT_DETACH */), "unmount the old root");
+        Syscall.Check(LibC.chdir("/"), "chdir /");
+    }
+
+    private void MoveRoot()
+    {
+        Syscall.Check(LibC.chdir(_rootfs), $"chdir {_rootfs}");
+        Mounts.Mount(_rootfs, "/", null, MS.MOVE, null, "move of the rootfs onto /");
+        Syscall.Check(LibC.chroot("."), "chroot");
+        Syscall.Check(LibC.chdir("/"), "chdir /");
+    }
+
+    private void FinishRoot()
+    {
+        if (_spec.Linux?.RootfsPropagation is { Length: > 0 } p)
+            Mounts.Mount(null, "/", null, MountOptions.ParsePropagation(p)!.Value, null, "/ with the rootfs propagation");
+        if (_spec.Root?.Readonly == true)
+        {
+            using var root = Fd.Open("/", O.PATH | O.DIRECTORY);
+            Mounts.Mount(null, "/", null, MS.BIND | MS.REMOUNT | MS.RDONLY | Mounts.LockedFlags(root), null, "/ read-only");
+        }
+    }
+
+    private static unsafe void PivotRootDot()
+    {
+        fixed (byte* dot = ".\0"u8)
+            Syscall.Check(LibC.syscall(Sys.pivot_root, (long)dot, (long)dot, 0, 0, 0), "pivot_root");
+    }
+}

@@ -1,0 +1,53 @@
+using System.Runtime.InteropServices;
+using LibContainer.Interop;
+
+namespace LibContainer.Security;
+
+/// <summary>
+/// Applies process.capabilities to the calling thread. Capabilities are
+/// per-thread, so this runs on the thread that then calls execve.
+/// </summary>
+internal static unsafe class Capabilities
+{
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Header { public uint Version; public int Pid; }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Data { public uint Effective, Permitted, Inheritable; }
+
+    private const uint Version3 = 0x20080522;
+
+    public static int LastCap()
+    {
+        var text = File.ReadAllText("/proc/sys/kernel/cap_last_cap").Trim();
+        return int.Parse(text);
+    }
+
+    /// <summary>Drops every capability not in `bounding` from the bounding set.</summary>
+    public static void DropBounding(ulong bounding, int lastCap)
+    {
+        for (var cap = 0; cap <= lastCap; cap++)
+        {
+            if ((bounding & (1UL << cap)) != 0) continue;
+            if (LibC.prctl(Pr.CAPBSET_DROP, (ulong)cap, 0, 0, 0) < 0 && Syscall.LastErrno != Errno.EINVAL)
+                throw ContainerError.FromErrno($"drop capability {cap} from the bounding set", Syscall.LastErrno);
+        }
+    }
+
+    public static void Set(ulong effective, ulong permitted, ulong inheritable)
+    {
+        var header = new Header { Version = Version3, Pid = 0 };
+        var data = stackalloc Data[2];
+        data[0] = new Data { Effective = (uint)effective, Permitted = (uint)permitted, Inheritable = (uint)inheritable };
+        data[1] = new Data { Effective = (uint)(effective >> 32), Permitted = (uint)(permitted >> 32), Inheritable = (uint)(inheritable >> 32) };
+        Syscall.Check(LibC.syscall(Sys.capset, (long)&header, (long)data, 0, 0, 0), "capset");
+    }
+
+    public static void SetAmbient(ulong ambient, int lastCap)
+    {
+        Syscall.Check(LibC.prctl(Pr.CAP_AMBIENT, Pr.CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "clear ambient capabilities");
+        for (var cap = 0; cap <= lastCap; cap++)
+            if ((ambient & (1UL << cap)) != 0)
+                Syscall.Check(LibC.prctl(Pr.CAP_AMBIENT, Pr.CAP_AMBIENT_RAISE, (ulong)cap, 0, 0), $"raise ambient capability {cap}");
+    }
+}

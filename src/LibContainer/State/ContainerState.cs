@@ -1,0 +1,44 @@
+namespace LibContainer.State;
+
+/// <summary>What oci-run keeps about a container in ROOT/ID/state.json. Status is never stored: it is derived.</summary>
+public sealed record ContainerState
+{
+    public required string Id { get; init; }
+    public int Pid { get; init; }
+    /// <summary>Field 22 of /proc/PID/stat when init started: tells a reused PID from ours.</summary>
+    public ulong PidStartTime { get; init; }
+    public required string Bundle { get; init; }
+    public required string Rootfs { get; init; }
+    public DateTime Created { get; init; }
+    public uint Owner { get; init; }
+    public Dictionary<string, string>? Annotations { get; init; }
+    public Dictionary<string, string> CgroupPaths { get; init; } = [];
+}
+
+public enum ContainerStatus { Creating, Created, Running, Stopped }
+
+/// <summary>The OCI state document that `state` prints.</summary>
+public sealed record OciState
+{
+    public required string OciVersion { get; init; }
+    public required string Id { get; init; }
+    public int Pid { get; init; }
+    public required string Status { get; init; }
+    public required string Bundle { get; init; }
+    public required string Rootfs { get; init; }
+    public required string Created { get; init; }
+    public required string Owner { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, string>? Annotations { get; init; }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(ContainerState))]
+[JsonSerializable(typeof(OciState))]
+[JsonSerializable(typeof(List<OciState>))]
+public sealed partial class StateJsonContext : JsonSerializerContext;
+
+/// <summary>One-line JSON, as runc's `list --format json` prints it.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(List<OciState>))]
+public sealed partial class CompactStateJsonContext : JsonSerializerContext;

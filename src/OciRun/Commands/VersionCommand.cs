@@ -1,0 +1,17 @@
+using System.Reflection;
+
+namespace OciRun.Commands;
+
+public static class VersionCommand
+{
+    /// <summary>Prints the three lines containerd's client parses: NAME version X, commit: X, spec: X.</summary>
+    public static int Print()
+    {
+        var informational = typeof(VersionCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        var plus = informational.IndexOf('+');
+        var version = plus < 0 ? informational : informational[..plus];
+        var commit = plus < 0 ? "unknown" : informational[(plus + 1)..];
+        Console.Out.Write($"oci-run version {version}\ncommit: {commit}\nspec: {LibContainer.Containers.SpecVersion}\n");
+        return 0;
+    }
+}
