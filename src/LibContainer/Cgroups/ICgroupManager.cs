@@ -2,6 +2,14 @@ using LibContainer.Spec;
 
 namespace LibContainer.Cgroups;
 
+/// <summary>
+/// Where a new init goes. Writing a PID to cgroup.procs takes a global lock
+/// that waits for an RCU grace period (about 10 ms per container); a process
+/// moving its own single thread through a v1 "tasks" file, or being cloned
+/// into a v2 cgroup (CLONE_INTO_CGROUP), does not.
+/// </summary>
+public sealed record CgroupPlacement(IReadOnlyList<string> V1TaskFiles, string? V2Directory);
+
 /// <summary>What the runtime needs of a cgroup driver: make it, put a process in it, limit it, remove it.</summary>
 public interface ICgroupManager
 {
@@ -10,7 +18,8 @@ public interface ICgroupManager
 
     void Create();
 
-    void Apply(int pid);
+    /// <summary>How a new process joins: the C stage writes "0" to each v1 tasks file, and is spawned into the v2 directory.</summary>
+    CgroupPlacement Placement { get; }
 
     void SetResources(Resources? resources);
 

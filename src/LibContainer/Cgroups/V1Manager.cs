@@ -16,10 +16,10 @@ public sealed class V1Manager(IReadOnlyDictionary<string, string> paths) : ICgro
         }
     }
 
-    public void Apply(int pid)
-    {
-        foreach (var dir in Paths.Values) CgroupDirectory.Write(dir, "cgroup.procs", pid.ToString());
-    }
+    // In hybrid mode the unified hierarchy is the "" entry: it is joined by CLONE_INTO_CGROUP.
+    public CgroupPlacement Placement => new(
+        Paths.Where(p => p.Key != "").Select(p => Path.Combine(p.Value, "tasks")).ToList(),
+        Paths.GetValueOrDefault(""));
 
     public void SetResources(Resources? resources)
     {

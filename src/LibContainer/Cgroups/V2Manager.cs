@@ -9,7 +9,7 @@ public sealed class V2Manager(string path) : ICgroupManager
 
     public void Create() => CgroupDirectory.Create(path);
 
-    public void Apply(int pid) => CgroupDirectory.Write(path, "cgroup.procs", pid.ToString());
+    public CgroupPlacement Placement => new([], path);
 
     public void SetResources(Resources? resources)
     {

@@ -135,7 +135,7 @@ internal static unsafe partial class LibC
 
     // From bootstrap.c, linked into the binary.
     [LibraryImport("ocirun_native", StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int ocirun_spawn(string path, byte** argv, byte** envp, int* keepFds, int keepCount, out int pid);
+    public static partial int ocirun_spawn(string path, byte** argv, byte** envp, int* keepFds, int keepCount, int cgroupFd, out int pid);
 
     [LibraryImport("ocirun_native", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int ocirun_exec(string path, byte** argv, byte** envp);

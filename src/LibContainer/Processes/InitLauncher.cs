@@ -5,9 +5,9 @@ using LibContainer.Interop;
 namespace LibContainer.Processes;
 
 /// <summary>
-/// The parent side of container creation: spawns `oci-run init`, places it in
-/// the cgroup before it runs anything, sends the bootstrap and config frames,
-/// and waits until init reports ready or fails.
+/// The parent side of container creation: spawns `oci-run init` into the
+/// cgroup (see CgroupPlacement), sends the bootstrap and config frames, and
+/// waits until init reports ready or fails.
 /// </summary>
 internal static unsafe class InitLauncher
 {
@@ -19,15 +19,16 @@ internal static unsafe class InitLauncher
         const int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000;
         Syscall.Check(LibC.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), "socketpair");
         using var channel = new SyncChannel(pair[0]);
+        var placement = cgroup.Placement;
         int stage0;
         using (var childEnd = new Fd(pair[1]))
-            stage0 = Spawn(childEnd.Value, fifo.Value);
+        using (var v2 = placement.V2Directory is { } dir ? Fd.Open(dir, O.RDONLY | O.DIRECTORY) : null)
+            stage0 = Spawn(childEnd.Value, fifo.Value, v2?.Value ?? -1);
 
         var initPid = 0;
         try
         {
-            cgroup.Apply(stage0);
-            channel.Send(FrameType.Bootstrap, BootstrapMessage.From(config.Spec).Encode());
+            channel.Send(FrameType.Bootstrap, BootstrapMessage.From(config.Spec, placement.V1TaskFiles).Encode());
             initPid = ExpectChildPid(channel, stage0);
             onPid(initPid);
             Reap(stage0);
@@ -48,12 +49,12 @@ internal static unsafe class InitLauncher
         }
     }
 
-    private static int Spawn(int syncFd, int fifoFd)
+    private static int Spawn(int syncFd, int fifoFd, int cgroupFd)
     {
         using var argv = new Syscall.CStringArray(["oci-run", "init"]);
         using var envp = new Syscall.CStringArray([$"{ContainerInit.SyncFdVariable}={syncFd}"]);
         var keep = stackalloc int[2] { syncFd, fifoFd };
-        var rc = LibC.ocirun_spawn("/proc/self/exe", argv.Pointer, envp.Pointer, keep, 2, out var pid);
+        var rc = LibC.ocirun_spawn("/proc/self/exe", argv.Pointer, envp.Pointer, keep, 2, cgroupFd, out var pid);
         if (rc != 0) throw ContainerError.FromErrno("spawn oci-run init", rc);
         return pid;
     }

@@ -185,6 +185,31 @@ public static class SpecValidator
         }
 
         if (linux.Resources is { } r) CheckResources(r, p);
+        CheckSysctl(linux, p);
+    }
+
+    private static readonly HashSet<string> IpcSysctls =
+        ["kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced"];
+
+    // A sysctl is only safe to set if it belongs to a namespace the container has of its own;
+    // anything else would change the host.
+    private static void CheckSysctl(Linux linux, List<string> p)
+    {
+        var own = (linux.Namespaces ?? []).Where(n => string.IsNullOrEmpty(n.Path)).Select(n => n.Type).ToHashSet();
+        foreach (var key in (linux.Sysctl ?? []).Keys)
+        {
+            var where = $"linux.sysctl[\"{key}\"]";
+            string? needs = key switch
+            {
+                _ when IpcSysctls.Contains(key) || key.StartsWith("fs.mqueue.", StringComparison.Ordinal) => "ipc",
+                _ when key.StartsWith("net.", StringComparison.Ordinal) => "network",
+                "kernel.hostname" or "kernel.domainname" => "uts",
+                _ => null,
+            };
+            if (needs is null) p.Add($"{where}: not in a kernel namespace the container can have: setting it would change the host");
+            else if (!own.Contains(needs) && !(needs == "network" && (linux.Namespaces ?? []).Any(n => n.Type == "network")))
+                p.Add($"{where}: needs a {needs} namespace of the container's own in linux.namespaces");
+        }
     }
 
     private static void CheckResources(Resources r, List<string> p)

@@ -6,10 +6,12 @@
  * exec) bootstrap, which the parent marks with OCIRUN_BOOTSTRAP_ENV.
  *
  * Steps on the bootstrap path:
- *   1. re-execute from a sealed memfd copy of the binary (CVE-2019-5736);
+ *   1. re-execute from a copy of the binary nothing can write to (CVE-2019-5736);
  *   2. read the bootstrap frame from the sync socket;
- *   3. join the namespaces named by path, create the requested ones;
- *   4. fork, so the child is inside a new PID namespace; the parent reports the
+ *   3. join the container's cgroup v1 hierarchies (the parent spawned us
+ *      straight into its cgroup v2 directory, if any);
+ *   4. join the namespaces named by path, create the requested ones;
+ *   5. fork, so the child is inside a new PID namespace; the parent reports the
  *      child's PID and exits; the child returns into main() and .NET starts.
  *
  * The frame format is documented in bootstrap.h and mirrored by
@@ -26,7 +28,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
-#include <spawn.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +40,12 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
+#include <linux/mount.h>
+#include <linux/sched.h>
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
 
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U
@@ -47,6 +55,7 @@
 #endif
 
 #define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+#define OCIRUN_SEALED_ENV "_OCIRUN_SEALED"
 
 static int sync_fd = -1;
 
@@ -106,22 +115,54 @@ static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt,
 	_exit(1);
 }
 
-static int is_sealed_self(void)
+/* A read-only, detached overlayfs holding the binary's directory: the file
+ * executed from it cannot be opened for writing by anyone (EROFS, and an
+ * overlay without an upper layer can never become writable), and the mount
+ * is reachable from nowhere. Costs a few tens of microseconds, where copying
+ * the binary costs milliseconds and megabytes. Returns an fd of the binary
+ * inside it, or -1 where overlayfs or the new mount API is missing. */
+static int overlay_exe_fd(void)
 {
-	int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	int seals = fcntl(fd, F_GET_SEALS);
-	close(fd);
-	return seals >= 0 && (seals & SEALS) == SEALS;
+	char exe[4096], lower[64];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (slash == NULL || strstr(exe, " (deleted)") != NULL)
+		return -1;
+	*slash = '\0';
+	const char *dir = exe[0] ? exe : "/", *name = slash + 1;
+
+	int fd = -1, empty_ctx = -1, empty = -1, ctx = -1, mnt = -1;
+	/* overlayfs wants two lower layers when it has no upper one: the second is an empty tmpfs. */
+	empty_ctx = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+	if (empty_ctx < 0 || syscall(SYS_fsconfig, empty_ctx, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		goto out;
+	empty = (int)syscall(SYS_fsmount, empty_ctx, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY);
+	if (empty < 0)
+		goto out;
+	snprintf(lower, sizeof(lower), "/proc/self/fd/%d", empty);
+	ctx = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
+	if (ctx < 0 ||
+	    syscall(SYS_fsconfig, ctx, FSCONFIG_SET_STRING, "lowerdir+", dir, 0) < 0 ||
+	    syscall(SYS_fsconfig, ctx, FSCONFIG_SET_STRING, "lowerdir+", lower, 0) < 0 ||
+	    syscall(SYS_fsconfig, ctx, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		goto out;
+	mnt = (int)syscall(SYS_fsmount, ctx, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID);
+	if (mnt >= 0)
+		fd = openat(mnt, name, O_RDONLY | O_CLOEXEC);
+out:
+	if (mnt >= 0) close(mnt);
+	if (ctx >= 0) close(ctx);
+	if (empty >= 0) close(empty);
+	if (empty_ctx >= 0) close(empty_ctx);
+	return fd;
 }
 
-/* Re-execute from a sealed, anonymous copy of the binary, so nothing inside
- * the container can reach the host's oci-run through /proc/PID/exe. */
-static void reexec_sealed(char **argv, char **envp)
+/* The fallback: an anonymous copy of the binary in a sealed memfd. */
+static int memfd_exe_fd(void)
 {
-	if (is_sealed_self())
-		return;
 	int src = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	if (src < 0)
 		die("open /proc/self/exe");
@@ -145,8 +186,29 @@ static void reexec_sealed(char **argv, char **envp)
 	close(src);
 	if (fcntl(mfd, F_ADD_SEALS, SEALS | F_SEAL_EXEC) < 0 && fcntl(mfd, F_ADD_SEALS, SEALS) < 0)
 		die("seal the binary copy");
-	fexecve(mfd, argv, envp);
-	die("execute the sealed binary copy");
+	return mfd;
+}
+
+/* Re-execute from a copy of the binary that nothing can write to, so nothing
+ * inside the container can reach the host's oci-run through /proc/PID/exe
+ * (CVE-2019-5736). The re-executed process is told by OCIRUN_SEALED_ENV. */
+static void reexec_sealed(char **argv, char **envp)
+{
+	if (getenv(OCIRUN_SEALED_ENV) != NULL)
+		return;
+	int fd = overlay_exe_fd();
+	if (fd < 0)
+		fd = memfd_exe_fd();
+	size_t count = 0;
+	while (envp[count] != NULL)
+		count++;
+	char **env = calloc(count + 2, sizeof(char *));
+	if (env == NULL)
+		die("allocate the environment");
+	memcpy(env, envp, count * sizeof(char *));
+	env[count] = OCIRUN_SEALED_ENV "=1";
+	fexecve(fd, argv, env);
+	die("execute the sealed binary");
 }
 
 struct bootstrap {
@@ -190,6 +252,19 @@ static void parse_bootstrap(const char *buf, uint32_t len, struct bootstrap *b)
 				die("open namespace path %s", path);
 			b->join_types[b->join_count] = type;
 			b->join_fds[b->join_count++] = fd;
+			break;
+		}
+		case OCIRUN_ATTR_CGROUP_TASKS: {
+			char path[4096];
+			if (a.length == 0 || a.length >= sizeof(path))
+				die("malformed cgroup attribute");
+			memcpy(path, p, a.length);
+			path[a.length] = '\0';
+			/* Joined at once: the cgroup must hold us before anything else happens. */
+			int fd = open(path, O_WRONLY | O_CLOEXEC);
+			if (fd < 0 || write(fd, "0", 1) != 1)
+				die("join cgroup %s", path);
+			close(fd);
 			break;
 		}
 		case OCIRUN_ATTR_UID_MAP:
@@ -270,31 +345,46 @@ __attribute__((constructor)) static void ocirun_bootstrap(int argc, char **argv,
 	run_bootstrap(argv, envp, fd_text);
 }
 
-/* Spawn a child with default signal dispositions and an empty signal mask
- * (the .NET runtime ignores SIGPIPE and blocks signals on some threads), with
- * the listed fds kept open at their numbers. Returns 0 or an errno value. */
+/* Spawn a child straight into a cgroup v2 directory (cgroup_fd, or -1 for
+ * none) with default signal dispositions, an empty signal mask (the .NET
+ * runtime ignores SIGPIPE and blocks signals on some threads) and the listed
+ * fds kept open. The child of clone3 runs raw syscalls only until execve: it
+ * is a copy of a multithreaded process. Returns 0 or an errno value. */
 int ocirun_spawn(const char *path, char *const argv[], char *const envp[],
-		 const int *keep_fds, int keep_count, int *pid_out)
+		 const int *keep_fds, int keep_count, int cgroup_fd, int *pid_out)
 {
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t all, none;
+	struct clone_args args;
+	memset(&args, 0, sizeof(args));
+	args.flags = CLONE_VFORK;
+	args.exit_signal = SIGCHLD;
+	if (cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cgroup_fd;
+	}
+	sigset_t all, old;
 	sigfillset(&all);
-	sigemptyset(&none);
-	posix_spawn_file_actions_init(&fa);
-	for (int i = 0; i < keep_count; i++)
-		posix_spawn_file_actions_adddup2(&fa, keep_fds[i], keep_fds[i]);
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setsigdefault(&attr, &all);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-	pid_t pid = 0;
-	int rc = posix_spawn(&pid, path, &fa, &attr, argv, envp);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
-	if (rc == 0)
-		*pid_out = pid;
-	return rc;
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	long pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0) {
+		struct sigaction dfl;
+		memset(&dfl, 0, sizeof(dfl));
+		dfl.sa_handler = SIG_DFL;
+		for (int sig = 1; sig < 65; sig++)
+			if (sig != SIGKILL && sig != SIGSTOP)
+				syscall(SYS_rt_sigaction, sig, &dfl, NULL, 8);
+		for (int i = 0; i < keep_count; i++)
+			syscall(SYS_fcntl, keep_fds[i], F_SETFD, 0);
+		uint64_t none = 0;
+		syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, 8);
+		syscall(SYS_execve, path, argv, envp);
+		syscall(SYS_exit_group, 127);
+	}
+	int err = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (pid < 0)
+		return err;
+	*pid_out = (int)pid;
+	return 0;
 }
 
 /* The last step of init: reset every signal to its default, unblock them all,

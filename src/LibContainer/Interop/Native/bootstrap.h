@@ -10,6 +10,10 @@
  *   u32 type, u32 length, then length bytes, padded to 4 bytes.
  * CLONE_FLAGS: u32, the CLONE_NEW* flags of the namespaces to create.
  * NS_PATH:     u32 CLONE_NEW* type, then the path (no NUL); repeatable.
+ * CGROUP_TASKS: a cgroup v1 "tasks" file (no NUL); repeatable. The C stage
+ *              writes "0" to each, moving its only thread: unlike writing a
+ *              PID to cgroup.procs this takes no global lock, so it does not
+ *              wait for an RCU grace period (about 10 ms).
  * UID_MAP, GID_MAP: map text for a new user namespace (reserved: the C stage
  *              will ask the parent to write it, with USERMAP_REQUEST/DONE).
  */
@@ -37,6 +41,7 @@ enum ocirun_attr_type {
 	OCIRUN_ATTR_NS_PATH = 2,
 	OCIRUN_ATTR_UID_MAP = 3,
 	OCIRUN_ATTR_GID_MAP = 4,
+	OCIRUN_ATTR_CGROUP_TASKS = 5,
 };
 
 struct ocirun_frame_header {
