@@ -30,7 +30,7 @@ public sealed class Containers(string root)
         StateStore.ValidateId(options.Id);
         if (options.PreserveFds < 0) throw new ContainerError("--preserve-fds must not be negative");
         var bundle = Path.GetFullPath(options.Bundle);
-        var spec = SpecLoader.Load(bundle);
+        var (spec, specJson) = SpecLoader.Load(bundle);
         SpecValidator.Validate(spec);
         var rootfs = Path.GetFullPath(spec.Root!.Path!, bundle);
         if (!Directory.Exists(rootfs)) throw new ContainerError($"root.path: the root filesystem {rootfs} does not exist");
@@ -51,6 +51,7 @@ public sealed class Containers(string root)
             var config = new InitConfig
             {
                 Spec = spec,
+                SpecJson = specJson,
                 Rootfs = rootfs,
                 NoPivot = options.NoPivot,
                 PreserveFds = options.PreserveFds,

@@ -134,8 +134,11 @@ internal static unsafe partial class LibC
     public static partial long syscall(long number, long a1, long a2, long a3, long a4, long a5);
 
     // From bootstrap.c, linked into the binary.
-    [LibraryImport("ocirun_native", StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int ocirun_spawn(string path, byte** argv, byte** envp, int* keepFds, int keepCount, int cgroupFd, out int pid);
+    [LibraryImport("ocirun_native")]
+    public static partial int ocirun_spawn(int exeFd, byte** argv, byte** envp, int* keepFds, int keepCount, int cgroupFd, out int pid);
+
+    [LibraryImport("ocirun_native", SetLastError = true)]
+    public static partial int ocirun_sealed_exe();
 
     [LibraryImport("ocirun_native", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int ocirun_exec(string path, byte** argv, byte** envp);

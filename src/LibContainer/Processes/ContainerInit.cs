@@ -13,6 +13,7 @@ namespace LibContainer.Processes;
 public static class ContainerInit
 {
     public const string SyncFdVariable = "_OCIRUN_SYNC_FD";
+    public const string SealedVariable = "_OCIRUN_SEALED";
 
     /// <summary>Returns only on failure, with the exit status for init.</summary>
     public static int Run()
@@ -24,8 +25,7 @@ public static class ContainerInit
         {
             var frame = channel.Receive() ?? throw new ContainerError("the parent closed the sync socket before sending the config");
             if (frame.Type != FrameType.Config) throw new ContainerError($"expected the config frame, got {frame.Type}");
-            var config = JsonSerializer.Deserialize(frame.Payload, InitJsonContext.Default.InitConfig)
-                ?? throw new ContainerError("empty init config");
+            var config = InitConfig.Decode(frame.Payload);
             var exec = Prepare(config, out var hostProc);
             channel.Send(FrameType.Ready, []);
             channel.Dispose();

@@ -6,6 +6,8 @@ namespace LibContainer.Processes;
 public sealed record InitConfig
 {
     public required RuntimeSpec Spec { get; init; }
+    /// <summary>config.json as read by create; init parses it again rather than receiving a second encoding of it.</summary>
+    public required byte[] SpecJson { get; init; }
     /// <summary>Absolute host path of the root filesystem.</summary>
     public required string Rootfs { get; init; }
     public bool NoPivot { get; init; }
@@ -15,10 +17,50 @@ public sealed record InitConfig
     public int FifoFd { get; init; }
     /// <summary>The container's cgroup directories to show at a "cgroup" mount, by directory name.</summary>
     public List<CgroupMountSource> CgroupMounts { get; init; } = [];
+
+    public byte[] Encode()
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("rootfs", Rootfs);
+            json.WriteBoolean("noPivot", NoPivot);
+            json.WriteNumber("preserveFds", PreserveFds);
+            json.WriteNumber("fifoFd", FifoFd);
+            json.WriteStartArray("cgroupMounts");
+            foreach (var m in CgroupMounts)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", m.Name);
+                json.WriteString("hostPath", m.HostPath);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WritePropertyName("spec");
+            json.WriteRawValue(SpecJson, skipInputValidation: true);
+            json.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+
+    public static InitConfig Decode(byte[] payload)
+    {
+        using var document = JsonDocument.Parse(payload, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var root = document.RootElement;
+        return new InitConfig
+        {
+            Rootfs = root.GetProperty("rootfs").GetString()!,
+            NoPivot = root.GetProperty("noPivot").GetBoolean(),
+            PreserveFds = root.GetProperty("preserveFds").GetInt32(),
+            FifoFd = root.GetProperty("fifoFd").GetInt32(),
+            CgroupMounts = root.GetProperty("cgroupMounts").EnumerateArray()
+                .Select(m => new CgroupMountSource(m.GetProperty("name").GetString()!, m.GetProperty("hostPath").GetString()!))
+                .ToList(),
+            Spec = SpecReader.Read(root.GetProperty("spec")),
+            SpecJson = [],
+        };
+    }
 }
 
 public sealed record CgroupMountSource(string Name, string HostPath);
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(InitConfig))]
-internal sealed partial class InitJsonContext : JsonSerializerContext;

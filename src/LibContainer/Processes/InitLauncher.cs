@@ -33,7 +33,7 @@ internal static unsafe class InitLauncher
             onPid(initPid);
             Reap(stage0);
             stage0 = 0;
-            channel.Send(FrameType.Config, JsonSerializer.SerializeToUtf8Bytes(config with { FifoFd = fifo.Value }, InitJsonContext.Default.InitConfig));
+            channel.Send(FrameType.Config, (config with { FifoFd = fifo.Value }).Encode());
             ExpectReady(channel);
             return initPid;
         }
@@ -51,10 +51,12 @@ internal static unsafe class InitLauncher
 
     private static int Spawn(int syncFd, int fifoFd, int cgroupFd)
     {
+        // Init runs from a copy of this binary that nothing can write to (CVE-2019-5736).
+        using var exe = new Fd(Syscall.Check(LibC.ocirun_sealed_exe(), "make a sealed copy of the oci-run binary"));
         using var argv = new Syscall.CStringArray(["oci-run", "init"]);
-        using var envp = new Syscall.CStringArray([$"{ContainerInit.SyncFdVariable}={syncFd}"]);
+        using var envp = new Syscall.CStringArray([$"{ContainerInit.SyncFdVariable}={syncFd}", $"{ContainerInit.SealedVariable}=1"]);
         var keep = stackalloc int[2] { syncFd, fifoFd };
-        var rc = LibC.ocirun_spawn("/proc/self/exe", argv.Pointer, envp.Pointer, keep, 2, cgroupFd, out var pid);
+        var rc = LibC.ocirun_spawn(exe.Value, argv.Pointer, envp.Pointer, keep, 2, cgroupFd, out var pid);
         if (rc != 0) throw ContainerError.FromErrno("spawn oci-run init", rc);
         return pid;
     }

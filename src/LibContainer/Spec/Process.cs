@@ -17,7 +17,7 @@ public sealed record Process
     public string? SelinuxLabel { get; init; }
     public IoPriority? IoPriority { get; init; }
     public Scheduler? Scheduler { get; init; }
-    [JsonPropertyName("execCPUAffinity")] public CpuAffinity? ExecCpuAffinity { get; init; }
+    public CpuAffinity? ExecCpuAffinity { get; init; }
 }
 
 public sealed record ConsoleSize

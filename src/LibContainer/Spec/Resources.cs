@@ -28,9 +28,9 @@ public sealed record MemoryResources
     public long? Reservation { get; init; }
     public long? Swap { get; init; }
     public long? Kernel { get; init; }
-    [JsonPropertyName("kernelTCP")] public long? KernelTcp { get; init; }
+    public long? KernelTcp { get; init; }
     public ulong? Swappiness { get; init; }
-    [JsonPropertyName("disableOOMKiller")] public bool? DisableOomKiller { get; init; }
+    public bool? DisableOomKiller { get; init; }
     public bool? UseHierarchy { get; init; }
     public bool? CheckBeforeUpdate { get; init; }
 }
@@ -87,7 +87,7 @@ public sealed record HugepageLimit
 
 public sealed record NetworkResources
 {
-    [JsonPropertyName("classID")] public uint? ClassId { get; init; }
+    public uint? ClassId { get; init; }
     public List<InterfacePriority>? Priorities { get; init; }
 }
 

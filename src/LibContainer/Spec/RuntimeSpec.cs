@@ -1,8 +1,6 @@
 namespace LibContainer.Spec;
 
-// The OCI runtime-spec config.json model (runtime-spec 1.2). Property names map
-// to the spec's JSON names through the camelCase policy of SpecJsonContext;
-// the few that differ carry JsonPropertyName.
+// The OCI runtime-spec config.json model (runtime-spec 1.2), filled by SpecReader.
 
 public sealed record RuntimeSpec
 {
@@ -39,8 +37,8 @@ public sealed record Mount
 
 public sealed record IdMapping
 {
-    [JsonPropertyName("containerID")] public uint ContainerId { get; init; }
-    [JsonPropertyName("hostID")] public uint HostId { get; init; }
+    public uint ContainerId { get; init; }
+    public uint HostId { get; init; }
     public uint Size { get; init; }
 }
 

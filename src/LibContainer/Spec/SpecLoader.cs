@@ -1,9 +1,14 @@
 namespace LibContainer.Spec;
 
-/// <summary>Reads config.json and turns JSON errors into messages that name the field.</summary>
+/// <summary>A config.json as read: the model, and the bytes to hand on to init unchanged.</summary>
+public sealed record LoadedSpec(RuntimeSpec Spec, byte[] Json);
+
+/// <summary>Reads config.json; errors name the file and the field.</summary>
 public static class SpecLoader
 {
-    public static RuntimeSpec Load(string bundle)
+    private static readonly JsonDocumentOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    public static LoadedSpec Load(string bundle)
     {
         var path = System.IO.Path.Combine(bundle, "config.json");
         byte[] bytes;
@@ -23,30 +28,25 @@ public static class SpecLoader
         {
             throw new ContainerError($"{path}: {e.Message}");
         }
-        return Parse(bytes);
+        return new LoadedSpec(Parse(bytes), bytes);
     }
 
-    public static RuntimeSpec Parse(ReadOnlySpan<byte> json)
+    public static RuntimeSpec Parse(ReadOnlyMemory<byte> json)
     {
         try
         {
-            return JsonSerializer.Deserialize(json, SpecJsonContext.Default.RuntimeSpec)
-                ?? throw new ContainerError("config.json: the document is null");
+            using var document = JsonDocument.Parse(json, Options);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw new ContainerError("config.json: the document must be a JSON object");
+            return SpecReader.Read(document.RootElement);
         }
         catch (JsonException e)
         {
-            var where = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" at {e.Path}";
-            throw new ContainerError($"config.json: invalid JSON{where}: {FirstSentence(e.Message)}");
+            var where = e.LineNumber is { } line ? $" at line {line + 1}, column {e.BytePositionInLine + 1}" : "";
+            var message = e.Message.Split(" LineNumber:")[0].Split(" Path:")[0].TrimEnd('.', ' ');
+            throw new ContainerError($"config.json: invalid JSON{where}: {message}");
         }
     }
 
-    public static string Serialize(RuntimeSpec spec) =>
-        JsonSerializer.Serialize(spec, SpecJsonContext.Default.RuntimeSpec);
-
-    // System.Text.Json appends "Path: ... | LineNumber: ..." which we already report.
-    private static string FirstSentence(string message)
-    {
-        var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
-    }
+    public static RuntimeSpec Parse(string json) => Parse(System.Text.Encoding.UTF8.GetBytes(json));
 }

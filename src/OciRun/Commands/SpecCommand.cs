@@ -14,11 +14,14 @@ public static class SpecCommand
         command.SetAction(result => context.Run(result, _ =>
         {
             var path = Path.Combine(result.GetValue(bundle)!, "config.json");
-            if (File.Exists(path)) throw new ContainerError($"File {path} exists. Remove it first");
             try
             {
                 using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
-                file.Write(System.Text.Encoding.UTF8.GetBytes(SpecLoader.Serialize(DefaultSpec.Create()) + "\n"));
+                file.Write(System.Text.Encoding.UTF8.GetBytes(DefaultSpec.Json + "\n"));
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                throw new ContainerError($"File {path} exists. Remove it first");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

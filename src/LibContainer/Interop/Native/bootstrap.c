@@ -55,7 +55,6 @@
 #endif
 
 #define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
-#define OCIRUN_SEALED_ENV "_OCIRUN_SEALED"
 
 static int sync_fd = -1;
 
@@ -160,45 +159,60 @@ out:
 	return fd;
 }
 
-/* The fallback: an anonymous copy of the binary in a sealed memfd. */
+/* The fallback: an anonymous copy of the binary in a sealed memfd. Returns
+ * the fd or -1 with errno set. */
 static int memfd_exe_fd(void)
 {
 	int src = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	if (src < 0)
-		die("open /proc/self/exe");
+		return -1;
 	struct stat st;
+	int mfd = -1;
 	if (fstat(src, &st) < 0)
-		die("stat /proc/self/exe");
-	int mfd = memfd_create("oci-run", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+		goto fail;
+	mfd = memfd_create("oci-run", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
 	if (mfd < 0 && errno == EINVAL)
 		mfd = memfd_create("oci-run", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (mfd < 0)
-		die("memfd_create for the sealed binary");
-	off_t left = st.st_size;
-	while (left > 0) {
+		goto fail;
+	for (off_t left = st.st_size; left > 0;) {
 		ssize_t n = sendfile(mfd, src, NULL, (size_t)left);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			die("copy the binary into a memfd");
+			goto fail;
 		left -= n;
 	}
-	close(src);
 	if (fcntl(mfd, F_ADD_SEALS, SEALS | F_SEAL_EXEC) < 0 && fcntl(mfd, F_ADD_SEALS, SEALS) < 0)
-		die("seal the binary copy");
+		goto fail;
+	close(src);
 	return mfd;
+fail:
+	if (mfd >= 0)
+		close(mfd);
+	close(src);
+	return -1;
 }
 
-/* Re-execute from a copy of the binary that nothing can write to, so nothing
- * inside the container can reach the host's oci-run through /proc/PID/exe
- * (CVE-2019-5736). The re-executed process is told by OCIRUN_SEALED_ENV. */
+/* An fd of this binary that nothing can write to, to execute the init from,
+ * so nothing inside the container can reach the host's oci-run through
+ * /proc/PID/exe (CVE-2019-5736). Called by the parent before it spawns init;
+ * returns -1 with errno set on failure. */
+int ocirun_sealed_exe(void)
+{
+	int fd = overlay_exe_fd();
+	return fd >= 0 ? fd : memfd_exe_fd();
+}
+
+/* A safety net: the parent spawns init from the sealed binary and says so
+ * with OCIRUN_SEALED_ENV; anything else re-executes from a sealed copy. */
 static void reexec_sealed(char **argv, char **envp)
 {
 	if (getenv(OCIRUN_SEALED_ENV) != NULL)
 		return;
-	int fd = overlay_exe_fd();
+	int fd = ocirun_sealed_exe();
 	if (fd < 0)
-		fd = memfd_exe_fd();
+		die("make a sealed copy of the binary");
 	size_t count = 0;
 	while (envp[count] != NULL)
 		count++;
@@ -345,12 +359,12 @@ __attribute__((constructor)) static void ocirun_bootstrap(int argc, char **argv,
 	run_bootstrap(argv, envp, fd_text);
 }
 
-/* Spawn a child straight into a cgroup v2 directory (cgroup_fd, or -1 for
+/* Spawn the binary behind exe_fd straight into a cgroup v2 directory (cgroup_fd, or -1 for
  * none) with default signal dispositions, an empty signal mask (the .NET
  * runtime ignores SIGPIPE and blocks signals on some threads) and the listed
  * fds kept open. The child of clone3 runs raw syscalls only until execve: it
  * is a copy of a multithreaded process. Returns 0 or an errno value. */
-int ocirun_spawn(const char *path, char *const argv[], char *const envp[],
+int ocirun_spawn(int exe_fd, char *const argv[], char *const envp[],
 		 const int *keep_fds, int keep_count, int cgroup_fd, int *pid_out)
 {
 	struct clone_args args;
@@ -376,7 +390,7 @@ int ocirun_spawn(const char *path, char *const argv[], char *const envp[],
 			syscall(SYS_fcntl, keep_fds[i], F_SETFD, 0);
 		uint64_t none = 0;
 		syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, 8);
-		syscall(SYS_execve, path, argv, envp);
+		syscall(SYS_execveat, exe_fd, "", argv, envp, AT_EMPTY_PATH);
 		syscall(SYS_exit_group, 127);
 	}
 	int err = errno;

@@ -23,6 +23,8 @@
 #include <stdint.h>
 
 #define OCIRUN_BOOTSTRAP_ENV "_OCIRUN_SYNC_FD"
+/* Set by whoever spawns init from the sealed binary (see ocirun_sealed_exe). */
+#define OCIRUN_SEALED_ENV "_OCIRUN_SEALED"
 #define OCIRUN_MAX_BOOTSTRAP (1u << 20)
 #define OCIRUN_MAX_NS_PATHS 16
 

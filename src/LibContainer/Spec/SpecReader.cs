@@ -1,0 +1,337 @@
+namespace LibContainer.Spec;
+
+/// <summary>
+/// Maps a parsed config.json (JsonDocument) onto the RuntimeSpec records.
+/// Written by hand because it runs twice per container (create and init) and
+/// source-generated deserialization spends about 2 ms building its metadata
+/// on every cold start, where this takes tens of microseconds. Unknown fields
+/// are ignored, as the spec allows; a field of the wrong type is an error
+/// naming its path.
+/// </summary>
+internal static class SpecReader
+{
+    public static RuntimeSpec Read(JsonElement e) => new()
+    {
+        OciVersion = Str(e, "ociVersion", ""),
+        Process = Obj(e, "process", "", ReadProcess),
+        Root = Obj(e, "root", "", (r, p) => new Root { Path = Str(r, "path", p), Readonly = Bool(r, "readonly", p) }),
+        Hostname = Str(e, "hostname", ""),
+        Domainname = Str(e, "domainname", ""),
+        Mounts = List(e, "mounts", "", ReadMount),
+        Hooks = Obj(e, "hooks", "", ReadHooks),
+        Annotations = StrMap(e, "annotations", ""),
+        Linux = Obj(e, "linux", "", ReadLinux),
+        Solaris = Raw(e, "solaris"),
+        Windows = Raw(e, "windows"),
+        Vm = Raw(e, "vm"),
+        Zos = Raw(e, "zos"),
+    };
+
+    private static Process ReadProcess(JsonElement e, string p) => new()
+    {
+        Terminal = Bool(e, "terminal", p),
+        ConsoleSize = Obj(e, "consoleSize", p, (c, q) => new ConsoleSize { Height = U32(c, "height", q) ?? 0, Width = U32(c, "width", q) ?? 0 }),
+        User = Obj(e, "user", p, (u, q) => new User
+        {
+            Uid = U32(u, "uid", q) ?? 0,
+            Gid = U32(u, "gid", q) ?? 0,
+            Umask = U32(u, "umask", q),
+            AdditionalGids = List(u, "additionalGids", q, (g, r) => Number<uint>(g, r)),
+            Username = Str(u, "username", q),
+        }),
+        Args = StrList(e, "args", p),
+        CommandLine = Str(e, "commandLine", p),
+        Env = StrList(e, "env", p),
+        Cwd = Str(e, "cwd", p),
+        Capabilities = Obj(e, "capabilities", p, (c, q) => new Capabilities
+        {
+            Bounding = StrList(c, "bounding", q),
+            Effective = StrList(c, "effective", q),
+            Inheritable = StrList(c, "inheritable", q),
+            Permitted = StrList(c, "permitted", q),
+            Ambient = StrList(c, "ambient", q),
+        }),
+        Rlimits = List(e, "rlimits", p, (r, q) => new Rlimit { Type = Str(r, "type", q), Hard = U64(r, "hard", q) ?? 0, Soft = U64(r, "soft", q) ?? 0 }),
+        NoNewPrivileges = Bool(e, "noNewPrivileges", p),
+        ApparmorProfile = Str(e, "apparmorProfile", p),
+        OomScoreAdj = I32(e, "oomScoreAdj", p),
+        SelinuxLabel = Str(e, "selinuxLabel", p),
+        IoPriority = Obj(e, "ioPriority", p, (i, q) => new IoPriority { Class = Str(i, "class", q), Priority = I32(i, "priority", q) ?? 0 }),
+        Scheduler = Obj(e, "scheduler", p, (s, q) => new Scheduler
+        {
+            Policy = Str(s, "policy", q),
+            Nice = I32(s, "nice", q) ?? 0,
+            Priority = I32(s, "priority", q) ?? 0,
+            Flags = StrList(s, "flags", q),
+            Runtime = U64(s, "runtime", q) ?? 0,
+            Deadline = U64(s, "deadline", q) ?? 0,
+            Period = U64(s, "period", q) ?? 0,
+        }),
+        ExecCpuAffinity = Obj(e, "execCPUAffinity", p, (a, q) => new CpuAffinity { Initial = Str(a, "initial", q), Final = Str(a, "final", q) }),
+    };
+
+    private static Mount ReadMount(JsonElement e, string p) => new()
+    {
+        Destination = Str(e, "destination", p),
+        Type = Str(e, "type", p),
+        Source = Str(e, "source", p),
+        Options = StrList(e, "options", p),
+        UidMappings = List(e, "uidMappings", p, ReadIdMapping),
+        GidMappings = List(e, "gidMappings", p, ReadIdMapping),
+    };
+
+    private static IdMapping ReadIdMapping(JsonElement e, string p) => new()
+    {
+        ContainerId = U32(e, "containerID", p) ?? 0,
+        HostId = U32(e, "hostID", p) ?? 0,
+        Size = U32(e, "size", p) ?? 0,
+    };
+
+    private static Hooks ReadHooks(JsonElement e, string p) => new()
+    {
+        Prestart = List(e, "prestart", p, ReadHook),
+        CreateRuntime = List(e, "createRuntime", p, ReadHook),
+        CreateContainer = List(e, "createContainer", p, ReadHook),
+        StartContainer = List(e, "startContainer", p, ReadHook),
+        Poststart = List(e, "poststart", p, ReadHook),
+        Poststop = List(e, "poststop", p, ReadHook),
+    };
+
+    private static Hook ReadHook(JsonElement e, string p) => new()
+    {
+        Path = Str(e, "path", p),
+        Args = StrList(e, "args", p),
+        Env = StrList(e, "env", p),
+        Timeout = I32(e, "timeout", p),
+    };
+
+    private static Linux ReadLinux(JsonElement e, string p) => new()
+    {
+        UidMappings = List(e, "uidMappings", p, ReadIdMapping),
+        GidMappings = List(e, "gidMappings", p, ReadIdMapping),
+        Sysctl = StrMap(e, "sysctl", p),
+        Resources = Obj(e, "resources", p, ReadResources),
+        CgroupsPath = Str(e, "cgroupsPath", p),
+        Namespaces = List(e, "namespaces", p, (n, q) => new Namespace { Type = Str(n, "type", q), Path = Str(n, "path", q) }),
+        Devices = List(e, "devices", p, (d, q) => new Device
+        {
+            Type = Str(d, "type", q),
+            Path = Str(d, "path", q),
+            Major = I64(d, "major", q) ?? 0,
+            Minor = I64(d, "minor", q) ?? 0,
+            FileMode = U32(d, "fileMode", q),
+            Uid = U32(d, "uid", q),
+            Gid = U32(d, "gid", q),
+        }),
+        Seccomp = Obj(e, "seccomp", p, ReadSeccomp),
+        RootfsPropagation = Str(e, "rootfsPropagation", p),
+        MaskedPaths = StrList(e, "maskedPaths", p),
+        ReadonlyPaths = StrList(e, "readonlyPaths", p),
+        MountLabel = Str(e, "mountLabel", p),
+        IntelRdt = Obj(e, "intelRdt", p, (r, q) => new IntelRdt
+        {
+            ClosId = Str(r, "closID", q),
+            L3CacheSchema = Str(r, "l3CacheSchema", q),
+            MemBwSchema = Str(r, "memBwSchema", q),
+            Schemata = StrList(r, "schemata", q),
+            EnableMonitoring = NullableBool(r, "enableMonitoring", q),
+        }),
+        Personality = Obj(e, "personality", p, (r, q) => new Personality { Domain = Str(r, "domain", q), Flags = StrList(r, "flags", q) }),
+        TimeOffsets = Map(e, "timeOffsets", p, (t, q) => new TimeOffset { Secs = I64(t, "secs", q) ?? 0, Nanosecs = U32(t, "nanosecs", q) ?? 0 }),
+        MemoryPolicy = Obj(e, "memoryPolicy", p, (m, q) => new MemoryPolicy { Mode = Str(m, "mode", q), Nodes = Str(m, "nodes", q), Flags = StrList(m, "flags", q) }),
+        NetDevices = Map(e, "netDevices", p, (n, q) => new NetDevice { Name = Str(n, "name", q) }),
+    };
+
+    private static Seccomp ReadSeccomp(JsonElement e, string p) => new()
+    {
+        DefaultAction = Str(e, "defaultAction", p),
+        DefaultErrnoRet = U32(e, "defaultErrnoRet", p),
+        Architectures = StrList(e, "architectures", p),
+        Flags = StrList(e, "flags", p),
+        ListenerPath = Str(e, "listenerPath", p),
+        ListenerMetadata = Str(e, "listenerMetadata", p),
+        Syscalls = List(e, "syscalls", p, (s, q) => new SeccompSyscall
+        {
+            Names = StrList(s, "names", q),
+            Action = Str(s, "action", q),
+            ErrnoRet = U32(s, "errnoRet", q),
+            Args = List(s, "args", q, (a, r) => new SeccompArg
+            {
+                Index = U32(a, "index", r) ?? 0,
+                Value = U64(a, "value", r) ?? 0,
+                ValueTwo = U64(a, "valueTwo", r) ?? 0,
+                Op = Str(a, "op", r),
+            }),
+        }),
+    };
+
+    private static Resources ReadResources(JsonElement e, string p) => new()
+    {
+        Devices = List(e, "devices", p, (d, q) => new DeviceRule
+        {
+            Allow = Bool(d, "allow", q),
+            Type = Str(d, "type", q),
+            Major = I64(d, "major", q),
+            Minor = I64(d, "minor", q),
+            Access = Str(d, "access", q),
+        }),
+        Memory = Obj(e, "memory", p, (m, q) => new MemoryResources
+        {
+            Limit = I64(m, "limit", q),
+            Reservation = I64(m, "reservation", q),
+            Swap = I64(m, "swap", q),
+            Kernel = I64(m, "kernel", q),
+            KernelTcp = I64(m, "kernelTCP", q),
+            Swappiness = U64(m, "swappiness", q),
+            DisableOomKiller = NullableBool(m, "disableOOMKiller", q),
+            UseHierarchy = NullableBool(m, "useHierarchy", q),
+            CheckBeforeUpdate = NullableBool(m, "checkBeforeUpdate", q),
+        }),
+        Cpu = Obj(e, "cpu", p, (c, q) => new CpuResources
+        {
+            Shares = U64(c, "shares", q),
+            Quota = I64(c, "quota", q),
+            Burst = U64(c, "burst", q),
+            Period = U64(c, "period", q),
+            RealtimeRuntime = I64(c, "realtimeRuntime", q),
+            RealtimePeriod = U64(c, "realtimePeriod", q),
+            Cpus = Str(c, "cpus", q),
+            Mems = Str(c, "mems", q),
+            Idle = I64(c, "idle", q),
+        }),
+        Pids = Obj(e, "pids", p, (x, q) => new PidsResources { Limit = I64(x, "limit", q) }),
+        BlockIO = Obj(e, "blockIO", p, (b, q) => new BlockIoResources
+        {
+            Weight = Number<ushort>(b, "weight", q),
+            LeafWeight = Number<ushort>(b, "leafWeight", q),
+            WeightDevice = List(b, "weightDevice", q, (w, r) => new WeightDevice
+            {
+                Major = I64(w, "major", r) ?? 0,
+                Minor = I64(w, "minor", r) ?? 0,
+                Weight = Number<ushort>(w, "weight", r),
+                LeafWeight = Number<ushort>(w, "leafWeight", r),
+            }),
+            ThrottleReadBpsDevice = List(b, "throttleReadBpsDevice", q, ReadThrottle),
+            ThrottleWriteBpsDevice = List(b, "throttleWriteBpsDevice", q, ReadThrottle),
+            ThrottleReadIOPSDevice = List(b, "throttleReadIOPSDevice", q, ReadThrottle),
+            ThrottleWriteIOPSDevice = List(b, "throttleWriteIOPSDevice", q, ReadThrottle),
+        }),
+        HugepageLimits = List(e, "hugepageLimits", p, (h, q) => new HugepageLimit { PageSize = Str(h, "pageSize", q), Limit = U64(h, "limit", q) ?? 0 }),
+        Network = Obj(e, "network", p, (n, q) => new NetworkResources
+        {
+            ClassId = U32(n, "classID", q),
+            Priorities = List(n, "priorities", q, (x, r) => new InterfacePriority { Name = Str(x, "name", r), Priority = U32(x, "priority", r) ?? 0 }),
+        }),
+        Rdma = Map(e, "rdma", p, (r, q) => new RdmaLimit { HcaHandles = U32(r, "hcaHandles", q), HcaObjects = U32(r, "hcaObjects", q) }),
+        Unified = StrMap(e, "unified", p),
+    };
+
+    private static ThrottleDevice ReadThrottle(JsonElement e, string p) => new()
+    {
+        Major = I64(e, "major", p) ?? 0,
+        Minor = I64(e, "minor", p) ?? 0,
+        Rate = U64(e, "rate", p) ?? 0,
+    };
+
+    // ---- typed field access; `p` is the path of the object holding the field ----
+
+    private static string Join(string p, string name) => p.Length == 0 ? name : $"{p}.{name}";
+
+    private static ContainerError Wrong(string path, string expected, JsonElement got) =>
+        new($"config.json: {path}: expected {expected}, got {Describe(got)}");
+
+    private static string Describe(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.String => $"the string \"{e.GetString()}\"",
+        JsonValueKind.Number => $"the number {e.GetRawText()}",
+        JsonValueKind.True or JsonValueKind.False => $"{e.GetRawText()}",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        _ => e.ValueKind.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>The field, or null when it is absent or JSON null.</summary>
+    private static JsonElement? Field(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
+
+    private static JsonElement? Raw(JsonElement obj, string name) => Field(obj, name)?.Clone();
+
+    private static string? Str(JsonElement obj, string name, string p) => Field(obj, name) switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.String } v => v.GetString(),
+        var v => throw Wrong(Join(p, name), "a string", v.Value),
+    };
+
+    private static bool Bool(JsonElement obj, string name, string p) => NullableBool(obj, name, p) ?? false;
+
+    private static bool? NullableBool(JsonElement obj, string name, string p) => Field(obj, name) switch
+    {
+        null => null,
+        { ValueKind: JsonValueKind.True } => true,
+        { ValueKind: JsonValueKind.False } => false,
+        var v => throw Wrong(Join(p, name), "true or false", v.Value),
+    };
+
+    private static uint? U32(JsonElement obj, string name, string p) => Number<uint>(obj, name, p);
+    private static int? I32(JsonElement obj, string name, string p) => Number<int>(obj, name, p);
+    private static long? I64(JsonElement obj, string name, string p) => Number<long>(obj, name, p);
+    private static ulong? U64(JsonElement obj, string name, string p) => Number<ulong>(obj, name, p);
+
+    private static T? Number<T>(JsonElement obj, string name, string p) where T : struct, System.Numerics.INumber<T> =>
+        Field(obj, name) is { } v ? Number<T>(v, Join(p, name)) : null;
+
+    private static T Number<T>(JsonElement v, string path) where T : struct, System.Numerics.INumber<T>
+    {
+        if (v.ValueKind == JsonValueKind.Number &&
+            T.TryParse(v.GetRawText(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n))
+            return n;
+        throw Wrong(path, $"an integer that fits {typeof(T).Name}", v);
+    }
+
+    private static T? Obj<T>(JsonElement obj, string name, string p, Func<JsonElement, string, T> read) where T : class =>
+        Field(obj, name) switch
+        {
+            null => null,
+            { ValueKind: JsonValueKind.Object } v => read(v, Join(p, name)),
+            var v => throw Wrong(Join(p, name), "an object", v.Value),
+        };
+
+    private static List<T>? List<T>(JsonElement obj, string name, string p, Func<JsonElement, string, T> read)
+    {
+        if (Field(obj, name) is not { } v) return null;
+        var path = Join(p, name);
+        if (v.ValueKind != JsonValueKind.Array) throw Wrong(path, "an array", v);
+        var list = new List<T>(v.GetArrayLength());
+        var i = 0;
+        foreach (var item in v.EnumerateArray())
+        {
+            var at = $"{path}[{i++}]";
+            if (typeof(T).IsValueType || typeof(T) == typeof(string)) list.Add(read(item, at));
+            else if (item.ValueKind == JsonValueKind.Object) list.Add(read(item, at));
+            else throw Wrong(at, "an object", item);
+        }
+        return list;
+    }
+
+    private static List<string>? StrList(JsonElement obj, string name, string p) =>
+        List(obj, name, p, (item, at) => item.ValueKind == JsonValueKind.String ? item.GetString()! : throw Wrong(at, "a string", item));
+
+    private static Dictionary<string, T>? Map<T>(JsonElement obj, string name, string p, Func<JsonElement, string, T> read)
+    {
+        if (Field(obj, name) is not { } v) return null;
+        var path = Join(p, name);
+        if (v.ValueKind != JsonValueKind.Object) throw Wrong(path, "an object", v);
+        var map = new Dictionary<string, T>();
+        foreach (var property in v.EnumerateObject())
+        {
+            var at = $"{path}[\"{property.Name}\"]";
+            if (typeof(T) != typeof(string) && property.Value.ValueKind != JsonValueKind.Object) throw Wrong(at, "an object", property.Value);
+            map[property.Name] = read(property.Value, at);
+        }
+        return map;
+    }
+
+    private static Dictionary<string, string>? StrMap(JsonElement obj, string name, string p) =>
+        Map(obj, name, p, (item, at) => item.ValueKind == JsonValueKind.String ? item.GetString()! : throw Wrong(at, "a string", item));
+}
