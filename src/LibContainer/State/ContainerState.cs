@@ -15,9 +15,9 @@ public sealed record ContainerState
     public Dictionary<string, string> CgroupPaths { get; init; } = [];
 }
 
-public enum ContainerStatus { Creating, Created, Running, Stopped }
+public enum ContainerStatus { Created, Running, Stopped }
 
-/// <summary>The OCI state document that `state` prints.</summary>
+/// <summary>The OCI state document that `state` prints, and one entry of `list --format json`.</summary>
 public sealed record OciState
 {
     public required string OciVersion { get; init; }
@@ -28,17 +28,5 @@ public sealed record OciState
     public required string Rootfs { get; init; }
     public required string Created { get; init; }
     public required string Owner { get; init; }
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Dictionary<string, string>? Annotations { get; init; }
 }
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
-[JsonSerializable(typeof(ContainerState))]
-[JsonSerializable(typeof(OciState))]
-[JsonSerializable(typeof(List<OciState>))]
-public sealed partial class StateJsonContext : JsonSerializerContext;
-
-/// <summary>One-line JSON, as runc's `list --format json` prints it.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(List<OciState>))]
-public sealed partial class CompactStateJsonContext : JsonSerializerContext;

@@ -59,10 +59,9 @@ public sealed class StateStore(string root)
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { throw NotFound(id); }
         try
         {
-            return JsonSerializer.Deserialize(bytes, StateJsonContext.Default.ContainerState)
-                ?? throw new JsonException("null document");
+            return StateJson.Read(bytes);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
         {
             throw new ContainerError($"container \"{id}\": state.json is corrupt ({e.Message}); `oci-run delete --force {id}` removes it");
         }
@@ -70,7 +69,7 @@ public sealed class StateStore(string root)
 
     public void Save(ContainerState state) =>
         AtomicFile.Write(Path.Combine(DirectoryOf(state.Id), StateFile),
-            JsonSerializer.SerializeToUtf8Bytes(state, StateJsonContext.Default.ContainerState));
+            StateJson.Write(state));
 
     public void Remove(string id)
     {

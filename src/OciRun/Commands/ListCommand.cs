@@ -31,7 +31,7 @@ public static class ListCommand
                     return 0;
                 case "json":
                     // runc prints null, not [], when there is nothing to list.
-                    var json = states.Count == 0 ? "null" : JsonSerializer.Serialize(states.ToList(), CompactStateJsonContext.Default.ListOciState);
+                    var json = states.Count == 0 ? "null" : StateJson.Format(states);
                     Console.Out.Write(json + "\n");
                     return 0;
                 default:

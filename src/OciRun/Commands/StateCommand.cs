@@ -14,7 +14,7 @@ public static class StateCommand
         command.SetAction(result => context.Run(result, containers =>
         {
             var state = containers.State(result.GetValue(id)!);
-            Console.Out.Write(JsonSerializer.Serialize(state, StateJsonContext.Default.OciState) + "\n");
+            Console.Out.Write(StateJson.Format(state) + "\n");
             return 0;
         }));
         return command;
