@@ -163,8 +163,8 @@ public sealed class Containers(string root)
         _store.Remove(id);
     }
 
-    /// <summary>create + start + wait + delete; returns the container's exit status as a shell reports it.</summary>
-    public int Run(CreateOptions options, Action<int>? onStarted = null)
+    /// <summary>create + start + wait + delete (unless `keep`); returns the container's exit status as a shell reports it.</summary>
+    public int Run(CreateOptions options, bool keep = false, Action<int>? onStarted = null)
     {
         // Init's first parent exits right after forking it; as a subreaper we inherit init and can wait for it.
         Syscall.Check(LibC.prctl(Pr.SET_CHILD_SUBREAPER, 1, 0, 0, 0), "prctl PR_SET_CHILD_SUBREAPER");
@@ -179,7 +179,7 @@ public sealed class Containers(string root)
         }
         finally
         {
-            Delete(options.Id, force: true);
+            if (!keep) Delete(options.Id, force: true);
         }
     }
 

@@ -12,6 +12,8 @@ public static class RunCommand
         flags.AddTo(command);
         var detach = new Option<bool>("--detach", "-d") { Description = "detach from the container's process" };
         command.Options.Add(detach);
+        var keep = new Option<bool>("--keep") { Description = "do not delete the container after it exits" };
+        command.Options.Add(keep);
         command.SetAction(result => context.Run(result, containers =>
         {
             var options = flags.Read(result);
@@ -35,7 +37,7 @@ public static class RunCommand
                 }));
             try
             {
-                return containers.Run(options, pid => initPid = pid);
+                return containers.Run(options, result.GetValue(keep), pid => initPid = pid);
             }
             finally
             {
