@@ -7,7 +7,19 @@ namespace OciRun;
 /// <summary>The command tree: runc's verbs with runc's flags.</summary>
 public static class Cli
 {
-    public static RootCommand Build()
+    private static readonly (string Name, Func<CommandContext, Command> Build)[] Verbs =
+    [
+        ("create", CreateCommand.Build), ("start", StartCommand.Build), ("run", RunCommand.Build),
+        ("state", StateCommand.Build), ("list", ListCommand.Build), ("kill", KillCommand.Build),
+        ("delete", DeleteCommand.Build), ("spec", SpecCommand.Build),
+    ];
+
+    /// <summary>
+    /// The command tree. When `args` names a verb, only that verb is built:
+    /// oci-run starts for every container operation, and building the other
+    /// commands would be start-up work the call does not use.
+    /// </summary>
+    public static RootCommand Build(string[] args)
     {
         var global = new GlobalOptions();
         var root = new RootCommand("oci-run: an OCI container runtime, command compatible with runc");
@@ -24,15 +36,22 @@ public static class Cli
         });
 
         var context = new CommandContext(global);
-        root.Subcommands.Add(CreateCommand.Build(context));
-        root.Subcommands.Add(StartCommand.Build(context));
-        root.Subcommands.Add(RunCommand.Build(context));
-        root.Subcommands.Add(StateCommand.Build(context));
-        root.Subcommands.Add(ListCommand.Build(context));
-        root.Subcommands.Add(KillCommand.Build(context));
-        root.Subcommands.Add(DeleteCommand.Build(context));
-        root.Subcommands.Add(SpecCommand.Build(context));
+        var verb = FirstPositional(args);
+        foreach (var (name, build) in Verbs)
+            if (verb is null || name == verb || !Verbs.Any(v => v.Name == verb))
+                root.Subcommands.Add(build(context));
         return root;
+    }
+
+    /// <summary>The first argument that is neither a global flag nor its value: the verb, if any.</summary>
+    private static string? FirstPositional(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] is "--root" or "--log" or "--log-format") { i++; continue; }
+            if (!args[i].StartsWith('-')) return args[i];
+        }
+        return null;
     }
 }
 

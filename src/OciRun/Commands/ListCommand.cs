@@ -11,7 +11,6 @@ public static class ListCommand
     public static Command Build(CommandContext context)
     {
         var command = new Command("list", "lists containers started by oci-run with the given root");
-        command.Aliases.Add("ps-all");
         var format = new Option<string>("--format", "-f") { Description = "select one of: table or json", DefaultValueFactory = _ => "table" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "display only container IDs" };
         command.Options.Add(format);
