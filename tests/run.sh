@@ -16,7 +16,7 @@ log=$(mktemp)
 status=0
 for project in tests/LibContainer.Tests tests/OciRun.IntegrationTests; do
   [ -d "$project" ] || continue
-  dotnet test "$project" -nologo "$@" 2>&1 | tee -a "$log" || status=1
+  dotnet test "$project" -nologo --blame-hang-timeout 10m "$@" 2>&1 | tee -a "$log" || status=1
 done
 
 # Sum the VSTest summary lines ("Failed:     0, Passed:    12, Skipped:     1, ...").

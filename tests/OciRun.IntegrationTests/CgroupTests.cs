@@ -1,0 +1,46 @@
+using OciRun.IntegrationTests.Support;
+
+namespace OciRun.IntegrationTests;
+
+public sealed class CgroupTests : ContainerTest
+{
+    [RootFact]
+    public void Init_runs_in_the_configured_cgroup_which_delete_removes()
+    {
+        var id = NewId();
+        var bundle = NewBundle(id, "sleep", "100").Write();
+        RunDetachedOk(bundle, id);
+        var pid = (int)State(id)["pid"]!;
+        var memory = File.ReadAllLines($"/proc/{pid}/cgroup").Single(l => l.Split(':')[1] == "memory");
+        memory.Should().EndWith($":/{CgroupParent}/{id}");
+        File.ReadAllText($"/sys/fs/cgroup/memory/{CgroupParent}/{id}/cgroup.procs").Should().Contain(pid.ToString());
+        CgroupDirs(id).Should().NotBeEmpty();
+
+        Runtime.Run("delete", "--force", id).ExitCode.Should().Be(0);
+        CgroupDirs(id).Should().BeEmpty("delete removes the container's cgroup in every hierarchy");
+    }
+
+    [RootFact]
+    public void Delete_kills_processes_left_in_the_cgroup()
+    {
+        var id = NewId();
+        // The shell starts a background sleep that outlives nothing but the cgroup.
+        var bundle = NewBundle(id, "sh", "-c", "sleep 300 & sleep 300").Write();
+        RunDetachedOk(bundle, id);
+        var procs = $"/sys/fs/cgroup/pids/{CgroupParent}/{id}/cgroup.procs";
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (File.ReadAllLines(procs).Length < 3 && DateTime.UtcNow < deadline) Thread.Sleep(10);
+        var pids = File.ReadAllLines(procs).Select(int.Parse).ToList();
+        pids.Should().HaveCount(3);
+
+        Runtime.Run("delete", "--force", id).ExitCode.Should().Be(0);
+        pids.Should().OnlyContain(p => IsGone(p));
+    }
+
+    [RootFact]
+    public void The_container_sees_its_own_cgroup_as_the_root_of_its_cgroup_namespace()
+    {
+        var id = NewId();
+        RunOk(NewBundle(id, "grep", "memory", "/proc/self/cgroup"), id).Trim().Should().EndWith(":memory:/");
+    }
+}

@@ -1,0 +1,51 @@
+using OciRun.IntegrationTests.Support;
+
+namespace OciRun.IntegrationTests;
+
+public sealed class CliTests : ContainerTest
+{
+    [RootFact]
+    public void Version_has_the_lines_containerd_parses()
+    {
+        var lines = Runtime.Exec(["--version"]).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(3);
+        lines[0].Should().MatchRegex(@"^\S+ version \S+");
+        lines[1].Should().StartWith("commit: ");
+        lines[2].Should().MatchRegex(@"^spec: 1\.\d+\.\d+");
+    }
+
+    [RootFact]
+    public void Spec_writes_a_config_that_runs_and_refuses_to_overwrite_it()
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(Work, "specdir")).FullName;
+        Runtime.RunIn(dir, "spec").ExitCode.Should().Be(0);
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "config.json")))!;
+        ((string?)config["root"]!["path"]).Should().Be("rootfs");
+        config["linux"]!["namespaces"]!.AsArray().Select(n => (string)n!["type"]!).Should().Contain(["pid", "mount", "network"]);
+
+        var again = Runtime.RunIn(dir, "spec");
+        again.ExitCode.Should().Be(1);
+        again.Stderr.Should().Contain("exists");
+
+        // The default spec, pointed at a rootfs, runs as is.
+        var id = NewId();
+        var bundle = NewBundle(id, "true");
+        config["root"]!["path"] = bundle.Config["root"]!["path"]!.GetValue<string>();
+        config["process"]!["args"] = new JsonArray("true");
+        File.WriteAllText(Path.Combine(dir, "config.json"), config.ToJsonString());
+        Runtime.Run("run", "--bundle", dir, id).ExitCode.Should().Be(0);
+    }
+
+    [RootFact]
+    public void A_json_log_gets_the_error_a_shim_reads_back()
+    {
+        var id = NewId();
+        var log = Path.Combine(Work, "log.json");
+        var result = Runtime.Run("--log", log, "--log-format", "json", "state", id);
+        result.ExitCode.Should().Be(1);
+        var line = JsonNode.Parse(File.ReadAllLines(log).Last())!;
+        ((string?)line["level"]).Should().Be("error");
+        ((string?)line["msg"]).Should().Contain(id);
+        ((string?)line["time"]).Should().NotBeNullOrEmpty();
+    }
+}

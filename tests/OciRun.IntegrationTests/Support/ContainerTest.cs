@@ -1,0 +1,107 @@
+namespace OciRun.IntegrationTests.Support;
+
+/// <summary>
+/// Base of the integration tests: a private --root and work directory per
+/// test, and cleanup that deletes every container, cgroup and directory the
+/// test made, whether it passed or not.
+/// </summary>
+public abstract class ContainerTest : IDisposable
+{
+    public const string CgroupParent = "oci-run-test";
+
+    private readonly List<string> _ids = [];
+    private int _bundles;
+
+    protected string Work { get; } = Directory.CreateTempSubdirectory("ocirun-test-").FullName;
+    protected Runtime Runtime { get; }
+
+    protected ContainerTest() => Runtime = new Runtime(Path.Combine(Work, "root"));
+
+    protected string NewId(string prefix = "c")
+    {
+        var id = $"{prefix}-{Guid.NewGuid().ToString("N")[..10]}";
+        _ids.Add(id);
+        return id;
+    }
+
+    /// <summary>A bundle whose cgroup is /oci-run-test/ID in every hierarchy.</summary>
+    protected Bundle NewBundle(string id, params string[] args)
+    {
+        var bundle = new Bundle(Path.Combine(Work, $"bundle{_bundles++}"), args);
+        bundle.Linux["cgroupsPath"] = $"/{CgroupParent}/{id}";
+        return bundle;
+    }
+
+    /// <summary>`run` of a bundle: the container's stdout, stderr and exit status.</summary>
+    protected RunResult RunContainer(Bundle bundle, string id) => Runtime.Run("run", "--bundle", bundle.Write().Dir, id);
+
+    protected string RunOk(Bundle bundle, string id)
+    {
+        var result = RunContainer(bundle, id);
+        result.ExitCode.Should().Be(0, result.ToString());
+        return result.Stdout;
+    }
+
+    /// <summary>
+    /// A command that leaves a container behind (create, run --detach): the
+    /// container keeps the caller's stdio, so it gets a file, not the test's pipes.
+    /// The runtime's own messages land in the same file.
+    /// </summary>
+    protected RunResult Detached(params string[] args)
+    {
+        var output = Path.Combine(Work, $"stdio-{Guid.NewGuid():N}");
+        var quoted = string.Join(' ', args.Select(a => $"'{a}'"));
+        var result = Runtime.Shell($"exec {Runtime.Binary} --root '{Runtime.Root}' {quoted} </dev/null >'{output}' 2>&1");
+        return result with { Stdout = File.ReadAllText(output) };
+    }
+
+    protected void CreateOk(Bundle bundle, string id) =>
+        Detached("create", "--bundle", bundle.Write().Dir, id).ExitCode.Should().Be(0);
+
+    protected void RunDetachedOk(Bundle bundle, string id) =>
+        Detached("run", "--detach", "--bundle", bundle.Write().Dir, id).ExitCode.Should().Be(0);
+
+    protected JsonObject State(string id)
+    {
+        var result = Runtime.Run("state", id);
+        result.ExitCode.Should().Be(0, result.ToString());
+        return JsonNode.Parse(result.Stdout)!.AsObject();
+    }
+
+    protected void WaitForStatus(string id, string status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((string?)State(id)["status"] != status)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{id} never became {status}");
+            Thread.Sleep(10);
+        }
+    }
+
+    /// <summary>True when the process is gone or only a zombie waiting for a parent that is not us.</summary>
+    protected static bool IsGone(int pid)
+    {
+        try { return File.ReadAllText($"/proc/{pid}/stat").Split(") ")[1][0] is 'Z' or 'X'; }
+        catch (IOException) { return true; }
+    }
+
+    /// <summary>Host directories of a container's cgroup that exist now.</summary>
+    protected static IEnumerable<string> CgroupDirs(string id) =>
+        Directory.EnumerateDirectories("/sys/fs/cgroup")
+            .Select(h => Path.Combine(h, CgroupParent, id))
+            .Where(Directory.Exists);
+
+    public void Dispose()
+    {
+        foreach (var id in _ids)
+        {
+            try { Runtime.Run("delete", "--force", id); } catch (TimeoutException) { }
+            foreach (var dir in CgroupDirs(id).ToList())
+                try { Directory.Delete(dir); } catch (IOException) { }
+        }
+        foreach (var parent in Directory.EnumerateDirectories("/sys/fs/cgroup").Select(h => Path.Combine(h, CgroupParent)).Where(Directory.Exists))
+            try { Directory.Delete(parent); } catch (IOException) { /* another test's cgroup is still inside */ }
+        try { Directory.Delete(Work, recursive: true); } catch (IOException) { }
+        GC.SuppressFinalize(this);
+    }
+}
