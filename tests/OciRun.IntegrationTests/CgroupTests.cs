@@ -24,8 +24,8 @@ public sealed class CgroupTests : ContainerTest
     public void Delete_kills_processes_left_in_the_cgroup()
     {
         var id = NewId();
-        // The shell starts a background sleep that outlives nothing but the cgroup.
-        var bundle = NewBundle(id, "sh", "-c", "sleep 300 & sleep 300").Write();
+        // Three processes: the shell and two children it waits for.
+        var bundle = NewBundle(id, "sh", "-c", "sleep 300 & sleep 300 & wait").Write();
         RunDetachedOk(bundle, id);
         var procs = $"/sys/fs/cgroup/pids/{CgroupParent}/{id}/cgroup.procs";
         var deadline = DateTime.UtcNow.AddSeconds(10);
