@@ -95,8 +95,9 @@ public sealed class Containers(string root)
             case ContainerStatus.Running: throw new ContainerError("cannot start an already running container");
         }
         var fifo = _store.FifoOf(id);
-        using (var reader = Fd.Open(fifo, O.RDONLY | O.NONBLOCK))
+        // The pidfd first: once the fifo has a reader, init may exec and exit at any moment.
         using (var process = PidFd.Open(state.Pid, state.PidStartTime) ?? throw new ContainerError("cannot start a container that has stopped"))
+        using (var reader = Fd.Open(fifo, O.RDONLY | O.NONBLOCK))
         {
             if (!process.WaitForReadable(reader))
                 throw new ContainerError("container init exited before it could start the process");
