@@ -9,6 +9,7 @@ public sealed record Options
     public int Warmup { get; init; } = 10;
     public int Containers { get; init; } = 1000;
     public int StateRepetitions { get; init; } = 100;
+    public int RssRepetitions { get; init; } = 20;
     public string? Output { get; init; }
 
     public static Options Parse(string[] args)
@@ -27,6 +28,7 @@ public sealed record Options
                 case "--warmup": o = o with { Warmup = int.Parse(Next()) }; break;
                 case "--containers": o = o with { Containers = int.Parse(Next()) }; break;
                 case "--state-repetitions": o = o with { StateRepetitions = int.Parse(Next()) }; break;
+                case "--rss-repetitions": o = o with { RssRepetitions = int.Parse(Next()) }; break;
                 case "--output": o = o with { Output = Next() }; break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }

@@ -9,14 +9,14 @@ cd "$repo"
 quick=() mount_hugetlb=no pass=()
 for a in "$@"; do
   case "$a" in
-    --quick) quick=(--repetitions 30 --warmup 3 --containers 100 --state-repetitions 30) ;;
+    --quick) quick=(--repetitions 30 --warmup 3 --containers 100 --state-repetitions 30 --rss-repetitions 5) ;;
     --mount-v1-hugetlb) mount_hugetlb=yes ;;
     *) pass+=("$a") ;;
   esac
 done
 
 need=()
-for p in runc crun busybox-static; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+for p in runc crun busybox-static time; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
