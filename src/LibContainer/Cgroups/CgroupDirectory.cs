@@ -54,9 +54,8 @@ internal static class CgroupDirectory
         foreach (var sub in Directory.EnumerateDirectories(dir))
             foreach (var pid in Pids(sub))
                 yield return pid;
-        string text;
-        try { text = File.ReadAllText(Path.Combine(dir, "cgroup.procs")); }
-        catch (IOException) { yield break; }
+        var text = Interop.SmallFile.TryReadText(Path.Combine(dir, "cgroup.procs"));
+        if (text is null) yield break;
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             if (int.TryParse(line, out var pid)) yield return pid;
     }

@@ -9,7 +9,7 @@ public sealed record Hierarchy(string Key, string MountPoint, string MountRoot, 
 public sealed record CgroupLayout(CgroupMode Mode, IReadOnlyList<Hierarchy> Hierarchies, IReadOnlyDictionary<string, string> OwnPaths)
 {
     public static CgroupLayout Detect() =>
-        Parse(File.ReadAllText("/proc/self/mountinfo"), File.ReadAllText("/proc/self/cgroup"));
+        Parse(Interop.SmallFile.TryReadText("/proc/self/mountinfo") ?? "", Interop.SmallFile.TryReadText("/proc/self/cgroup") ?? "");
 
     public static CgroupLayout Parse(string mountinfo, string procCgroup)
     {

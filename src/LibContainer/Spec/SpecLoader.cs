@@ -11,23 +11,9 @@ public static class SpecLoader
     public static LoadedSpec Load(string bundle)
     {
         var path = System.IO.Path.Combine(bundle, "config.json");
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (FileNotFoundException)
-        {
-            throw new ContainerError($"{path}: no such file: the bundle has no config.json (see `oci-run spec`)");
-        }
-        catch (DirectoryNotFoundException)
-        {
-            throw new ContainerError($"bundle {bundle}: no such directory");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ContainerError($"{path}: {e.Message}");
-        }
+        var bytes = Interop.SmallFile.TryRead(path) ?? throw new ContainerError(Directory.Exists(bundle)
+            ? $"{path}: no such file: the bundle has no config.json (see `oci-run spec`)"
+            : $"bundle {bundle}: no such directory");
         return new LoadedSpec(Parse(bytes), bytes);
     }
 

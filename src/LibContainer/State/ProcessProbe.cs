@@ -7,10 +7,8 @@ public static class ProcessProbe
     public static (char State, ulong StartTime)? Read(int pid)
     {
         if (pid <= 0) return null;
-        string stat;
-        try { stat = File.ReadAllText($"/proc/{pid}/stat"); }
-        catch (IOException) { return null; }
-        return Parse(stat);
+        var stat = Interop.SmallFile.TryRead($"/proc/{pid}/stat");
+        return stat is null ? null : Parse(System.Text.Encoding.UTF8.GetString(stat));
     }
 
     public static (char State, ulong StartTime)? Parse(string stat)

@@ -54,9 +54,7 @@ public sealed class StateStore(string root)
     public ContainerState Load(string id)
     {
         ValidateId(id);
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(Path.Combine(DirectoryOf(id), StateFile)); }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { throw NotFound(id); }
+        var bytes = SmallFile.TryRead(Path.Combine(DirectoryOf(id), StateFile)) ?? throw NotFound(id);
         try
         {
             return StateJson.Read(bytes);
