@@ -123,7 +123,7 @@ public sealed class Containers(string root)
                 var state = _store.Load(id);
                 result.Add(ToOciState(state, _store.StatusOf(state), users.NameOf(state.Owner)));
             }
-            catch (ContainerError) { /* removed while listing */ }
+            catch (ContainerError) { /* half-created, or removed while listing */ }
         }
         return result;
     }

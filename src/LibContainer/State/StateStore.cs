@@ -75,12 +75,11 @@ public sealed class StateStore(string root)
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
     }
 
-    /// <summary>IDs of every container with a state file, in name order.</summary>
+    /// <summary>Names of the container directories, in name order; one without state.json fails to Load.</summary>
     public IEnumerable<string> Ids()
     {
         if (!Directory.Exists(Root)) return [];
         return Directory.EnumerateDirectories(Root)
-            .Where(d => File.Exists(Path.Combine(d, StateFile)))
             .Select(d => Path.GetFileName(d)!)
             .Order(StringComparer.Ordinal);
     }

@@ -20,18 +20,18 @@ public static class ListCommand
             var states = containers.List();
             if (result.GetValue(quiet))
             {
-                Console.Out.Write(string.Concat(states.Select(s => s.Id + "\n")));
+                StandardOutput.Write(string.Concat(states.Select(s => s.Id + "\n")));
                 return 0;
             }
             switch (result.GetValue(format))
             {
                 case "table":
-                    Console.Out.Write(ListTable.Format(states));
+                    StandardOutput.Write(ListTable.Format(states));
                     return 0;
                 case "json":
                     // runc prints null, not [], when there is nothing to list.
                     var json = states.Count == 0 ? "null" : StateJson.Format(states);
-                    Console.Out.Write(json + "\n");
+                    StandardOutput.Write(json + "\n");
                     return 0;
                 default:
                     throw new ContainerError($"invalid format option \"{result.GetValue(format)}\": use table or json");

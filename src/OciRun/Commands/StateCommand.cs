@@ -14,7 +14,7 @@ public static class StateCommand
         command.SetAction(result => context.Run(result, containers =>
         {
             var state = containers.State(result.GetValue(id)!);
-            Console.Out.Write(StateJson.Format(state) + "\n");
+            StandardOutput.Write(StateJson.Format(state) + "\n");
             return 0;
         }));
         return command;

@@ -11,7 +11,7 @@ public static class VersionCommand
         var plus = informational.IndexOf('+');
         var version = plus < 0 ? informational : informational[..plus];
         var commit = plus < 0 ? "unknown" : informational[(plus + 1)..];
-        Console.Out.Write($"oci-run version {version}\ncommit: {commit}\nspec: {LibContainer.Containers.SpecVersion}\n");
+        StandardOutput.Write($"oci-run version {version}\ncommit: {commit}\nspec: {LibContainer.Containers.SpecVersion}\n");
         return 0;
     }
 }
