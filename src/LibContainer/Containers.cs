@@ -66,7 +66,7 @@ public sealed class Containers(string root)
                 PidStartTime = started.StartTime,
                 Bundle = bundle,
                 Rootfs = rootfs,
-                Created = DateTime.UtcNow,
+                Created = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
                 Owner = LibC.geteuid(),
                 Annotations = spec.Annotations,
                 CgroupPaths = new Dictionary<string, string>(cgroup.Paths),
@@ -192,7 +192,7 @@ public sealed class Containers(string root)
         Status = status.ToString().ToLowerInvariant(),
         Bundle = state.Bundle,
         Rootfs = state.Rootfs,
-        Created = state.Created.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+        Created = state.Created,
         Owner = owner,
         Annotations = state.Annotations,
     };

@@ -57,7 +57,7 @@ public sealed class StateStoreTests : IDisposable
 
     private static ContainerState Sample(string id) => new()
     {
-        Id = id, Pid = 0, PidStartTime = 5, Bundle = "/b", Rootfs = "/b/rootfs", Created = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc),
+        Id = id, Pid = 0, PidStartTime = 5, Bundle = "/b", Rootfs = "/b/rootfs", Created = "2026-01-02T03:04:05.0000000Z",
         Annotations = new() { ["k"] = "v" }, CgroupPaths = new() { ["memory"] = "/sys/fs/cgroup/memory/x" },
     };
 
@@ -84,13 +84,15 @@ public sealed class StateStoreTests : IDisposable
     }
 
     [Fact]
-    public void State_round_trips_and_lists_only_saved_containers()
+    public void State_round_trips_and_a_half_created_container_does_not_load()
     {
         var store = new StateStore(_root);
         using (store.CreateDirectory("saved")) store.Save(Sample("saved"));
         using (store.CreateDirectory("half-created")) { }
         store.Load("saved").Should().BeEquivalentTo(Sample("saved"));
-        store.Ids().Should().Equal("saved");
+        store.Ids().Should().Equal("half-created", "saved");
+        var half = () => store.Load("half-created");
+        half.Should().Throw<ContainerError>().WithMessage("*does not exist*", "list skips a directory without state.json");
         store.StatusOf(store.Load("saved")).Should().Be(ContainerStatus.Stopped, "PID 0 is no process");
     }
 

@@ -9,8 +9,11 @@ internal static unsafe class SmallFile
 {
     public static string? TryReadText(string path) => TryRead(path) is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : null;
 
-    /// <summary>The content, or null when the file (or its directory) does not exist.</summary>
-    public static byte[]? TryRead(string path)
+    /// <summary>
+    /// The content, or null when the file (or its directory) does not exist.
+    /// For a regular file (`regular`), a short read is the end: one read(2) fewer.
+    /// </summary>
+    public static byte[]? TryRead(string path, bool regular = false)
     {
         var fd = LibC.open(path, O.RDONLY | O.CLOEXEC, 0);
         if (fd < 0)
@@ -37,6 +40,7 @@ internal static unsafe class SmallFile
                 }
                 if (n == 0) return buffer[..length];
                 length += (int)n;
+                if (regular && length < buffer.Length) return buffer[..length];
             }
         }
         finally

@@ -9,7 +9,8 @@ public sealed record ContainerState
     public ulong PidStartTime { get; init; }
     public required string Bundle { get; init; }
     public required string Rootfs { get; init; }
-    public DateTime Created { get; init; }
+    /// <summary>When create finished, as RFC 3339 UTC text: stored as printed, so `list` parses no dates.</summary>
+    public required string Created { get; init; }
     public uint Owner { get; init; }
     public Dictionary<string, string>? Annotations { get; init; }
     public Dictionary<string, string> CgroupPaths { get; init; } = [];

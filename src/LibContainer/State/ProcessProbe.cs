@@ -24,5 +24,8 @@ public static class ProcessProbe
 
     /// <summary>True if `pid` is alive (not a zombie) and started at `startTime`.</summary>
     public static bool IsSameAlive(int pid, ulong startTime) =>
-        Read(pid) is { } p && p.StartTime == startTime && p.State is not ('Z' or 'X');
+        pid > 0 && Exists(pid) && Read(pid) is { } p && p.StartTime == startTime && p.State is not ('Z' or 'X');
+
+    // kill(pid, 0) answers "no such process" without a path lookup in /proc: `list` asks it of every stopped container.
+    private static bool Exists(int pid) => Interop.LibC.kill(pid, 0) == 0 || Interop.Syscall.LastErrno != Interop.Errno.ESRCH;
 }

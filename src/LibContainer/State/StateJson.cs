@@ -17,7 +17,7 @@ public static class StateJson
         json.WriteNumber("pidStartTime", s.PidStartTime);
         json.WriteString("bundle", s.Bundle);
         json.WriteString("rootfs", s.Rootfs);
-        json.WriteString("created", s.Created.ToString("O", CultureInfo.InvariantCulture));
+        json.WriteString("created", s.Created);
         json.WriteNumber("owner", s.Owner);
         WriteMap(json, "annotations", s.Annotations);
         WriteMap(json, "cgroupPaths", s.CgroupPaths);
@@ -35,7 +35,7 @@ public static class StateJson
             PidStartTime = e.GetProperty("pidStartTime").GetUInt64(),
             Bundle = e.GetProperty("bundle").GetString()!,
             Rootfs = e.GetProperty("rootfs").GetString()!,
-            Created = DateTime.Parse(e.GetProperty("created").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+            Created = e.GetProperty("created").GetString()!,
             Owner = e.GetProperty("owner").GetUInt32(),
             Annotations = ReadMap(e, "annotations"),
             CgroupPaths = ReadMap(e, "cgroupPaths") ?? [],

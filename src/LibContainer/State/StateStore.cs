@@ -54,7 +54,7 @@ public sealed class StateStore(string root)
     public ContainerState Load(string id)
     {
         ValidateId(id);
-        var bytes = SmallFile.TryRead(Path.Combine(DirectoryOf(id), StateFile)) ?? throw NotFound(id);
+        var bytes = SmallFile.TryRead(Path.Combine(DirectoryOf(id), StateFile), regular: true) ?? throw NotFound(id);
         try
         {
             return StateJson.Read(bytes);
