@@ -60,5 +60,5 @@ internal static class StatMode
 
 internal static class Magic
 {
-    public const long PROC_SUPER = 0x9fa0, TMPFS = 0x01021994, SYSFS = 0x62656572, CGROUP = 0x27e0eb, CGROUP2 = 0x63677270;
+    public const long PROC_SUPER = 0x9fa0;
 }

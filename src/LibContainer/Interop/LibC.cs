@@ -53,14 +53,8 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int unlinkat(int dirfd, string path, int flags);
 
-    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int renameat(int olddirfd, string oldpath, int newdirfd, string newpath);
 
-    [LibraryImport(Lib, SetLastError = true)]
-    public static partial int fchown(int fd, uint owner, uint group);
 
-    [LibraryImport(Lib, SetLastError = true)]
-    public static partial int fchmod(int fd, uint mode);
 
     [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int fchownat(int dirfd, string path, uint owner, uint group, int flags);
@@ -124,8 +118,6 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int poll(PollFd* fds, ulong nfds, int timeout);
 
-    [LibraryImport(Lib)]
-    public static partial int getpid();
 
     [LibraryImport(Lib)]
     public static partial uint geteuid();

@@ -65,14 +65,6 @@ internal static unsafe class Syscall
         return true;
     }
 
-    public static void SetCloexec(int fd, bool on)
-    {
-        const int F_GETFD = 1, F_SETFD = 2, FD_CLOEXEC = 1;
-        var flags = Check(LibC.fcntl(fd, F_GETFD, 0), "fcntl F_GETFD");
-        flags = on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC;
-        Check(LibC.fcntl(fd, F_SETFD, flags), "fcntl F_SETFD");
-    }
-
     /// <summary>A NULL-terminated array of NUL-terminated UTF-8 strings in one native block.</summary>
     public sealed class CStringArray : IDisposable
     {
