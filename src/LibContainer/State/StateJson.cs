@@ -24,22 +24,58 @@ public static class StateJson
         json.WriteEndObject();
     });
 
+    /// <summary>Reads state.json with a forward-only reader: `list` does this for every container.</summary>
     public static ContainerState Read(byte[] bytes)
     {
-        using var document = JsonDocument.Parse(bytes);
-        var e = document.RootElement;
+        var json = new Utf8JsonReader(bytes);
+        string? id = null, bundle = null, rootfs = null, created = null;
+        int pid = 0;
+        ulong startTime = 0;
+        uint owner = 0;
+        Dictionary<string, string>? annotations = null, cgroupPaths = null;
+        Expect(ref json, JsonTokenType.StartObject);
+        while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = json.GetString();
+            json.Read();
+            switch (name)
+            {
+                case "id": id = json.GetString(); break;
+                case "pid": pid = json.GetInt32(); break;
+                case "pidStartTime": startTime = json.GetUInt64(); break;
+                case "bundle": bundle = json.GetString(); break;
+                case "rootfs": rootfs = json.GetString(); break;
+                case "created": created = json.GetString(); break;
+                case "owner": owner = json.GetUInt32(); break;
+                case "annotations": annotations = ReadMap(ref json); break;
+                case "cgroupPaths": cgroupPaths = ReadMap(ref json); break;
+                default: json.Skip(); break;
+            }
+        }
+        if (id is null || bundle is null || rootfs is null || created is null) throw new JsonException("a required field is missing");
         return new ContainerState
         {
-            Id = e.GetProperty("id").GetString()!,
-            Pid = e.GetProperty("pid").GetInt32(),
-            PidStartTime = e.GetProperty("pidStartTime").GetUInt64(),
-            Bundle = e.GetProperty("bundle").GetString()!,
-            Rootfs = e.GetProperty("rootfs").GetString()!,
-            Created = e.GetProperty("created").GetString()!,
-            Owner = e.GetProperty("owner").GetUInt32(),
-            Annotations = ReadMap(e, "annotations"),
-            CgroupPaths = ReadMap(e, "cgroupPaths") ?? [],
+            Id = id, Pid = pid, PidStartTime = startTime, Bundle = bundle, Rootfs = rootfs, Created = created, Owner = owner,
+            Annotations = annotations, CgroupPaths = cgroupPaths ?? [],
         };
+    }
+
+    private static void Expect(ref Utf8JsonReader json, JsonTokenType type)
+    {
+        if (!json.Read() || json.TokenType != type) throw new JsonException($"expected {type}");
+    }
+
+    private static Dictionary<string, string> ReadMap(ref Utf8JsonReader json)
+    {
+        if (json.TokenType != JsonTokenType.StartObject) throw new JsonException("expected an object");
+        var map = new Dictionary<string, string>();
+        while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = json.GetString()!;
+            json.Read();
+            map[key] = json.GetString() ?? "";
+        }
+        return map;
     }
 
     /// <summary>`state`: indented like runc's.</summary>
@@ -82,13 +118,5 @@ public static class StateJson
         json.WriteStartObject(name);
         foreach (var (key, value) in map) json.WriteString(key, value);
         json.WriteEndObject();
-    }
-
-    private static Dictionary<string, string>? ReadMap(JsonElement e, string name)
-    {
-        if (!e.TryGetProperty(name, out var m) || m.ValueKind != JsonValueKind.Object) return null;
-        var map = new Dictionary<string, string>();
-        foreach (var p in m.EnumerateObject()) map[p.Name] = p.Value.GetString() ?? "";
-        return map;
     }
 }
