@@ -128,6 +128,14 @@ public sealed class Containers(string root)
         return result;
     }
 
+    /// <summary>Host PIDs of every process in the container's cgroup, for `ps`.</summary>
+    public IReadOnlyList<int> Processes(string id)
+    {
+        var state = _store.Load(id);
+        if (_store.StatusOf(state) == ContainerStatus.Stopped) return [];
+        return CgroupManagers.FromPaths(state.CgroupPaths).Pids().Order().ToList();
+    }
+
     public void Kill(string id, int signal, bool all)
     {
         var state = _store.Load(id);

@@ -11,7 +11,7 @@ public static class Cli
     [
         ("create", CreateCommand.Build), ("start", StartCommand.Build), ("run", RunCommand.Build),
         ("state", StateCommand.Build), ("list", ListCommand.Build), ("kill", KillCommand.Build),
-        ("delete", DeleteCommand.Build), ("spec", SpecCommand.Build),
+        ("delete", DeleteCommand.Build), ("ps", PsCommand.Build), ("spec", SpecCommand.Build),
     ];
 
     /// <summary>

@@ -109,6 +109,23 @@ public sealed class LifecycleTests : ContainerTest
     }
 
     [RootFact]
+    public void Ps_lists_the_container_processes_as_json_and_as_a_table()
+    {
+        var id = NewId();
+        RunDetachedOk(NewBundle(id, "sh", "-c", "sleep 100 & sleep 100 & wait"), id);
+        var procs = $"/sys/fs/cgroup/pids/{CgroupParent}/{id}/cgroup.procs";
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (File.ReadAllLines(procs).Length < 3 && DateTime.UtcNow < deadline) Thread.Sleep(10);
+        var expected = File.ReadAllLines(procs).Select(int.Parse).Order().ToList();
+
+        var json = JsonNode.Parse(Runtime.Run("ps", "--format", "json", id).Stdout)!.AsArray();
+        json.Select(p => (int)p!).Should().Equal(expected);
+        var table = Runtime.Run("ps", id).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        table[0].Should().Contain("PID");
+        table.Skip(1).Should().HaveCount(3).And.OnlyContain(l => l.Contains("sleep") || l.Contains("sh"));
+    }
+
+    [RootFact]
     public void Run_detach_returns_while_the_container_runs()
     {
         var id = NewId();
