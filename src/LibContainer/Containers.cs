@@ -36,8 +36,17 @@ public sealed class Containers(string root)
         if (!Directory.Exists(rootfs)) throw new ContainerError($"root.path: the root filesystem {rootfs} does not exist");
 
         var layout = CgroupLayout.Detect();
-        var cgroup = CgroupManagers.ForNewContainer(layout, spec.Linux?.CgroupsPath, options.Id);
         using var containerLock = _store.CreateDirectory(options.Id);
+        ICgroupManager cgroup;
+        try
+        {
+            cgroup = CgroupManagers.ForNewContainer(layout, spec.Linux?.CgroupsPath, options.Id);
+        }
+        catch
+        {
+            _store.Remove(options.Id); // the cgroup is someone else's: leave it alone
+            throw;
+        }
         var initPid = 0;
         try
         {

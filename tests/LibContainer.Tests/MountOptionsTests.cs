@@ -6,55 +6,146 @@ namespace LibContainer.Tests;
 
 public sealed class MountOptionsTests
 {
-    [Fact]
-    public void Flags_propagation_and_data_are_split()
+    private static MountOptions Parse(params string[] options) => MountOptions.Parse(options, "mounts[0].options");
+
+    [Theory]
+    [InlineData("ro", MS.RDONLY)]
+    [InlineData("nosuid", MS.NOSUID)]
+    [InlineData("nodev", MS.NODEV)]
+    [InlineData("noexec", MS.NOEXEC)]
+    [InlineData("bind", MS.BIND)]
+    [InlineData("rbind", MS.BIND | MS.REC)]
+    [InlineData("relatime", MS.RELATIME)]
+    [InlineData("strictatime", MS.STRICTATIME)]
+    [InlineData("noatime", MS.NOATIME)]
+    [InlineData("sync", MS.SYNCHRONOUS)]
+    [InlineData("remount", MS.REMOUNT)]
+    [InlineData("nosymfollow", MS.NOSYMFOLLOW)]
+    public void A_flag_option_sets_its_mount_flag(string option, ulong flag)
     {
-        var o = MountOptions.Parse(["nosuid", "rbind", "ro", "rslave", "mode=755", "size=65536k", "private"], "m");
-        o.Flags.Should().Be(MS.NOSUID | MS.BIND | MS.REC | MS.RDONLY);
+        var o = Parse(option);
+        o.Flags.Should().Be(flag);
+        o.ClearedFlags.Should().Be(0);
+        o.Data.Should().BeEmpty();
+        o.Propagation.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Rbind_is_a_recursive_bind()
+    {
+        var o = Parse("rbind");
         o.IsBind.Should().BeTrue();
-        o.Propagation.Should().Equal(MS.SLAVE | MS.REC, MS.PRIVATE);
+        (o.Flags & MS.REC).Should().Be(MS.REC);
+        Parse("bind").Flags.Should().Be(MS.BIND, "a plain bind is not recursive");
+        Parse("tmpfs-like", "nosuid").IsBind.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Flags_accumulate()
+    {
+        Parse("nosuid", "nodev", "noexec", "ro").Flags.Should().Be(MS.NOSUID | MS.NODEV | MS.NOEXEC | MS.RDONLY);
+    }
+
+    [Fact]
+    public void Rw_clears_read_only()
+    {
+        var o = Parse("rw");
+        o.Flags.Should().Be(0);
+        o.ClearedFlags.Should().Be(MS.RDONLY, "a remount must know to drop MS_RDONLY");
+    }
+
+    [Theory]
+    [InlineData(new[] { "ro", "rw" }, 0UL, MS.RDONLY)]
+    [InlineData(new[] { "rw", "ro" }, MS.RDONLY, 0UL)]
+    [InlineData(new[] { "nosuid", "suid", "noexec" }, MS.NOEXEC, MS.NOSUID)]
+    [InlineData(new[] { "exec", "noexec" }, MS.NOEXEC, 0UL)]
+    [InlineData(new[] { "nodev", "dev" }, 0UL, MS.NODEV)]
+    [InlineData(new[] { "atime", "noatime" }, MS.NOATIME, 0UL)]
+    public void A_later_option_wins(string[] options, ulong flags, ulong cleared)
+    {
+        var o = Parse(options);
+        o.Flags.Should().Be(flags);
+        o.ClearedFlags.Should().Be(cleared);
+    }
+
+    [Fact]
+    public void Defaults_sets_nothing()
+    {
+        var o = Parse("defaults");
+        o.Flags.Should().Be(0);
+        o.Data.Should().BeEmpty("\"defaults\" is not a filesystem option");
+    }
+
+    [Fact]
+    public void Propagation_options_are_kept_in_order_and_out_of_the_flags()
+    {
+        var o = Parse("rbind", "rprivate", "shared", "rslave", "unbindable");
+        o.Flags.Should().Be(MS.BIND | MS.REC);
+        o.Propagation.Should().Equal(MS.PRIVATE | MS.REC, MS.SHARED, MS.SLAVE | MS.REC, MS.UNBINDABLE);
+    }
+
+    [Fact]
+    public void Unknown_options_become_the_data_string_in_order()
+    {
+        var o = Parse("nosuid", "strictatime", "mode=755", "size=65536k");
+        o.Flags.Should().Be(MS.NOSUID | MS.STRICTATIME);
         o.Data.Should().Be("mode=755,size=65536k");
     }
 
     [Fact]
-    public void A_later_option_wins()
+    public void Devpts_options_from_the_default_spec_split_into_flags_and_data()
     {
-        MountOptions.Parse(["ro", "rw"], "m").Flags.Should().Be(0);
-        MountOptions.Parse(["rw", "ro"], "m").Flags.Should().Be(MS.RDONLY);
-        MountOptions.Parse(["nosuid", "suid", "noexec"], "m").Flags.Should().Be(MS.NOEXEC);
+        var o = Parse("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5");
+        o.Flags.Should().Be(MS.NOSUID | MS.NOEXEC);
+        o.Data.Should().Be("newinstance,ptmxmode=0666,mode=0620,gid=5");
     }
 
     [Fact]
     public void No_options_is_an_empty_mount()
     {
-        var o = MountOptions.Parse(null, "m");
+        var o = MountOptions.Parse(null, "mounts[0].options");
         o.Flags.Should().Be(0);
+        o.ClearedFlags.Should().Be(0);
         o.Propagation.Should().BeEmpty();
         o.Data.Should().BeEmpty();
     }
 
     [Theory]
     [InlineData("idmap")]
+    [InlineData("ridmap")]
     [InlineData("rro")]
+    [InlineData("rrw")]
+    [InlineData("rnosuid")]
+    [InlineData("rnoexec")]
     [InlineData("tmpcopyup")]
-    public void An_option_not_supported_yet_is_an_error_naming_it(string option)
+    public void An_option_not_supported_yet_is_an_error_naming_it_and_the_field(string option)
     {
         var act = () => MountOptions.Parse(["nosuid", option], "mounts[3].options");
-        act.Should().Throw<ContainerError>().Which.Message.Should().Contain("mounts[3].options").And.Contain($"\"{option}\"");
+        act.Should().Throw<ContainerError>()
+            .WithMessage($"config.json: mounts[3].options: mount option \"{option}\" is not supported yet");
     }
 
     [Theory]
+    [InlineData("private", MS.PRIVATE)]
     [InlineData("rprivate", MS.PRIVATE | MS.REC)]
     [InlineData("shared", MS.SHARED)]
+    [InlineData("rshared", MS.SHARED | MS.REC)]
+    [InlineData("slave", MS.SLAVE)]
+    [InlineData("rslave", MS.SLAVE | MS.REC)]
+    [InlineData("unbindable", MS.UNBINDABLE)]
     [InlineData("runbindable", MS.UNBINDABLE | MS.REC)]
-    public void Propagation_names_map_to_flags(string name, ulong flags)
+    public void ParsePropagation_maps_each_name_to_its_flags(string name, ulong flags)
     {
         MountOptions.ParsePropagation(name).Should().Be(flags);
     }
 
-    [Fact]
-    public void An_unknown_propagation_is_null()
+    [Theory]
+    [InlineData("sideways")]
+    [InlineData("")]
+    [InlineData("ro")]
+    [InlineData("RPRIVATE")]
+    public void ParsePropagation_of_anything_else_is_null(string name)
     {
-        MountOptions.ParsePropagation("sideways").Should().BeNull();
+        MountOptions.ParsePropagation(name).Should().BeNull();
     }
 }

@@ -5,72 +5,240 @@ namespace LibContainer.Tests;
 
 public sealed class SpecLoaderTests
 {
+    // Shaped like `runc spec` output plus the fields containerd and podman add.
+    private const string RuncStyle = """
+        {
+          "ociVersion": "1.0.2-dev",
+          "process": {
+            "terminal": false,
+            "user": { "uid": 1000, "gid": 100, "umask": 18, "additionalGids": [5, 6] },
+            "args": ["sh", "-c", "echo hi"],
+            "env": ["PATH=/usr/bin:/bin", "TERM=xterm"],
+            "cwd": "/home/user",
+            "capabilities": { "bounding": ["CAP_KILL"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"] },
+            "rlimits": [{ "type": "RLIMIT_NOFILE", "hard": 1024, "soft": 512 }],
+            "noNewPrivileges": true,
+            "oomScoreAdj": -500
+          },
+          "root": { "path": "rootfs", "readonly": true },
+          "hostname": "box",
+          "mounts": [
+            { "destination": "/proc", "type": "proc", "source": "proc" },
+            { "destination": "/data", "type": "bind", "source": "/srv/data", "options": ["rbind", "ro"],
+              "uidMappings": [{ "containerID": 0, "hostID": 100000, "size": 65536 }],
+              "gidMappings": [{ "containerID": 1, "hostID": 200000, "size": 10 }] }
+          ],
+          "linux": {
+            "uidMappings": [{ "containerID": 0, "hostID": 1000, "size": 1 }],
+            "gidMappings": [{ "containerID": 0, "hostID": 100, "size": 1 }],
+            "namespaces": [{ "type": "pid" }, { "type": "network", "path": "/var/run/netns/cni-1" }, { "type": "mount" }],
+            "resources": {
+              "devices": [{ "allow": false, "access": "rwm" }, { "allow": true, "type": "c", "major": 1, "minor": 3, "access": "rwm" }],
+              "memory": { "limit": -1, "reservation": 1048576, "kernelTCP": 4096, "swappiness": 60, "disableOOMKiller": true },
+              "cpu": { "shares": 1024, "quota": -1, "period": 100000, "cpus": "0-1" },
+              "pids": { "limit": 100 }
+            },
+            "cgroupsPath": "/oci/c1",
+            "devices": [{ "path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 438, "uid": 0, "gid": 0 }],
+            "sysctl": { "net.ipv4.ip_forward": "1" },
+            "maskedPaths": ["/proc/kcore"],
+            "readonlyPaths": ["/proc/sys"],
+            "rootfsPropagation": "rslave"
+          },
+          "annotations": { "io.kubernetes.cri.container-type": "container" },
+          "someFutureField": { "is": "ignored" }
+        }
+        """;
+
     [Fact]
-    public void A_runc_style_config_parses_into_the_model()
+    public void A_runc_style_config_fills_the_process()
     {
-        var spec = SpecLoader.Parse("""
-            {
-              "ociVersion": "1.0.2",
-              "process": { "user": { "uid": 1000, "gid": 100, "additionalGids": [5, 6] }, "args": ["sh"], "cwd": "/",
-                           "rlimits": [{ "type": "RLIMIT_NOFILE", "hard": 1024, "soft": 512 }], "noNewPrivileges": true },
-              "root": { "path": "rootfs", "readonly": true },
-              "mounts": [{ "destination": "/proc", "type": "proc", "source": "proc", "options": ["nosuid"],
-                           "uidMappings": [{ "containerID": 0, "hostID": 1000, "size": 1 }] }],
-              "linux": { "namespaces": [{ "type": "pid" }, { "type": "network", "path": "/proc/1/ns/net" }],
-                         "resources": { "memory": { "limit": -1, "kernelTCP": 5, "disableOOMKiller": true },
-                                        "devices": [{ "allow": false, "access": "rwm" }] },
-                         "sysctl": { "net.ipv4.ip_forward": "1" } },
-              "annotations": { "a": "b" },
-              "unknownField": { "is": "ignored" }
-            }
-            """);
-        spec.Process!.User!.Uid.Should().Be(1000);
-        spec.Process.User.AdditionalGids.Should().Equal(5u, 6u);
-        spec.Process.Rlimits![0].Soft.Should().Be(512);
-        spec.Root!.Readonly.Should().BeTrue();
-        spec.Mounts![0].UidMappings![0].HostId.Should().Be(1000);
-        spec.Linux!.Namespaces![1].Path.Should().Be("/proc/1/ns/net");
-        spec.Linux.Resources!.Memory!.Limit.Should().Be(-1);
-        spec.Linux.Resources.Memory.KernelTcp.Should().Be(5);
-        spec.Linux.Resources.Memory.DisableOomKiller.Should().BeTrue();
-        spec.Linux.Resources.Devices![0].Allow.Should().BeFalse();
-        spec.Linux.Sysctl!["net.ipv4.ip_forward"].Should().Be("1");
-        spec.Annotations!["a"].Should().Be("b");
+        var p = SpecLoader.Parse(RuncStyle).Process!;
+        p.Args.Should().Equal("sh", "-c", "echo hi");
+        p.Env.Should().Equal("PATH=/usr/bin:/bin", "TERM=xterm");
+        p.Cwd.Should().Be("/home/user");
+        p.User!.Uid.Should().Be(1000);
+        p.User.Gid.Should().Be(100);
+        p.User.Umask.Should().Be(18);
+        p.User.AdditionalGids.Should().Equal(5u, 6u);
+        p.Capabilities!.Bounding.Should().Equal("CAP_KILL");
+        p.Capabilities.Inheritable.Should().BeNull("an absent set stays absent");
+        p.Rlimits.Should().ContainSingle().Which.Should().Be(new Rlimit { Type = "RLIMIT_NOFILE", Hard = 1024, Soft = 512 });
+        p.NoNewPrivileges.Should().BeTrue();
+        p.OomScoreAdj.Should().Be(-500);
+        p.Terminal.Should().BeFalse();
+    }
+
+    [Fact]
+    public void Id_mappings_use_the_containerID_and_hostID_spelling()
+    {
+        var spec = SpecLoader.Parse(RuncStyle);
+        spec.Linux!.UidMappings.Should().Equal(new IdMapping { ContainerId = 0, HostId = 1000, Size = 1 });
+        spec.Linux.GidMappings.Should().Equal(new IdMapping { ContainerId = 0, HostId = 100, Size = 1 });
+        spec.Mounts![1].UidMappings.Should().Equal(new IdMapping { ContainerId = 0, HostId = 100000, Size = 65536 });
+        spec.Mounts[1].GidMappings.Should().Equal(new IdMapping { ContainerId = 1, HostId = 200000, Size = 10 });
+    }
+
+    [Fact]
+    public void Memory_resources_use_the_kernelTCP_and_disableOOMKiller_spelling()
+    {
+        var memory = SpecLoader.Parse(RuncStyle).Linux!.Resources!.Memory!;
+        memory.Limit.Should().Be(-1);
+        memory.Reservation.Should().Be(1048576);
+        memory.KernelTcp.Should().Be(4096);
+        memory.Swappiness.Should().Be(60);
+        memory.DisableOomKiller.Should().BeTrue();
+        memory.Swap.Should().BeNull();
+    }
+
+    [Fact]
+    public void The_linux_section_is_read()
+    {
+        var linux = SpecLoader.Parse(RuncStyle).Linux!;
+        linux.Namespaces.Should().Equal(
+            new Namespace { Type = "pid" }, new Namespace { Type = "network", Path = "/var/run/netns/cni-1" }, new Namespace { Type = "mount" });
+        linux.Resources!.Devices.Should().Equal(
+            new DeviceRule { Allow = false, Access = "rwm" },
+            new DeviceRule { Allow = true, Type = "c", Major = 1, Minor = 3, Access = "rwm" });
+        linux.Resources.Cpu!.Quota.Should().Be(-1);
+        linux.Resources.Cpu.Cpus.Should().Be("0-1");
+        linux.Resources.Pids!.Limit.Should().Be(100);
+        linux.CgroupsPath.Should().Be("/oci/c1");
+        linux.Devices.Should().ContainSingle().Which.Should().Be(
+            new Device { Path = "/dev/fuse", Type = "c", Major = 10, Minor = 229, FileMode = 438, Uid = 0, Gid = 0 });
+        linux.Sysctl.Should().Equal(new Dictionary<string, string> { ["net.ipv4.ip_forward"] = "1" });
+        linux.MaskedPaths.Should().Equal("/proc/kcore");
+        linux.ReadonlyPaths.Should().Equal("/proc/sys");
+        linux.RootfsPropagation.Should().Be("rslave");
+    }
+
+    [Fact]
+    public void Root_mounts_hostname_and_annotations_are_read()
+    {
+        var spec = SpecLoader.Parse(RuncStyle);
+        spec.OciVersion.Should().Be("1.0.2-dev");
+        spec.Root.Should().Be(new Root { Path = "rootfs", Readonly = true });
+        spec.Hostname.Should().Be("box");
+        spec.Mounts![0].Should().BeEquivalentTo(new Mount { Destination = "/proc", Type = "proc", Source = "proc" });
+        spec.Mounts[1].Options.Should().Equal("rbind", "ro");
+        spec.Annotations.Should().Equal(new Dictionary<string, string> { ["io.kubernetes.cri.container-type"] = "container" });
+    }
+
+    [Fact]
+    public void The_default_spec_text_round_trips_through_the_parser()
+    {
+        var spec = SpecLoader.Parse(DefaultSpec.Json);
+        spec.Process!.Args.Should().Equal("sh");
+        spec.Mounts.Should().HaveCount(7);
+    }
+
+    [Fact]
+    public void Json_null_is_the_same_as_an_absent_field()
+    {
+        var spec = SpecLoader.Parse("""{ "process": null, "hostname": null, "linux": { "resources": { "memory": { "limit": null } } } }""");
+        spec.Process.Should().BeNull();
+        spec.Hostname.Should().BeNull();
+        spec.Linux!.Resources!.Memory!.Limit.Should().BeNull();
     }
 
     [Theory]
-    [InlineData("""{ "process": { "user": { "uid": "root" } } }""", "process.user.uid", "string \"root\"")]
-    [InlineData("""{ "process": { "user": { "uid": -1 } } }""", "process.user.uid", "-1")]
-    [InlineData("""{ "process": { "args": "sh" } }""", "process.args", "an array")]
-    [InlineData("""{ "process": { "args": ["sh", 1] } }""", "process.args[1]", "a string")]
-    [InlineData("""{ "mounts": [{ "destination": 5 }] }""", "mounts[0].destination", "a string")]
-    [InlineData("""{ "linux": { "sysctl": { "a": 1 } } }""", "linux.sysctl[\"a\"]", "a string")]
-    [InlineData("""{ "root": { "readonly": "yes" } }""", "root.readonly", "true or false")]
-    public void A_field_of_the_wrong_type_is_named(string json, string path, string detail)
+    [InlineData("""{ "process": { "user": { "uid": "root" } } }""", "process.user.uid: expected an integer that fits UInt32, got the string \"root\"")]
+    [InlineData("""{ "process": { "user": { "uid": -1 } } }""", "process.user.uid: expected an integer that fits UInt32, got the number -1")]
+    [InlineData("""{ "process": { "user": { "uid": 4294967296 } } }""", "process.user.uid: expected an integer that fits UInt32, got the number 4294967296")]
+    [InlineData("""{ "process": { "user": { "gid": 1.5 } } }""", "process.user.gid: expected an integer that fits UInt32, got the number 1.5")]
+    [InlineData("""{ "process": { "user": { "additionalGids": [1, "x"] } } }""", "process.user.additionalGids[1]: expected an integer that fits UInt32, got the string \"x\"")]
+    [InlineData("""{ "process": { "args": "sh" } }""", "process.args: expected an array, got the string \"sh\"")]
+    [InlineData("""{ "process": { "args": ["sh", 1] } }""", "process.args[1]: expected a string, got the number 1")]
+    [InlineData("""{ "process": { "terminal": "yes" } }""", "process.terminal: expected true or false, got the string \"yes\"")]
+    [InlineData("""{ "process": { "rlimits": [{ "type": "RLIMIT_NOFILE", "hard": "many" }] } }""", "process.rlimits[0].hard: expected an integer that fits UInt64, got the string \"many\"")]
+    [InlineData("""{ "process": 5 }""", "process: expected an object, got the number 5")]
+    [InlineData("""{ "root": { "readonly": "yes" } }""", "root.readonly: expected true or false, got the string \"yes\"")]
+    [InlineData("""{ "mounts": [{ "destination": 5 }] }""", "mounts[0].destination: expected a string, got the number 5")]
+    [InlineData("""{ "mounts": ["/proc"] }""", "mounts[0]: expected an object, got the string \"/proc\"")]
+    [InlineData("""{ "mounts": [{ "destination": "/x", "uidMappings": [{ "containerID": "0" }] }] }""", "mounts[0].uidMappings[0].containerID: expected an integer that fits UInt32, got the string \"0\"")]
+    [InlineData("""{ "linux": { "uidMappings": [{ "hostID": true }] } }""", "linux.uidMappings[0].hostID: expected an integer that fits UInt32, got true")]
+    [InlineData("""{ "linux": { "namespaces": [{ "type": "pid" }, { "type": 7 }] } }""", "linux.namespaces[1].type: expected a string, got the number 7")]
+    [InlineData("""{ "linux": { "sysctl": { "a": 1 } } }""", "linux.sysctl[\"a\"]: expected a string, got the number 1")]
+    [InlineData("""{ "linux": { "resources": { "memory": { "kernelTCP": "big" } } } }""", "linux.resources.memory.kernelTCP: expected an integer that fits Int64, got the string \"big\"")]
+    [InlineData("""{ "linux": { "resources": { "memory": { "disableOOMKiller": 1 } } } }""", "linux.resources.memory.disableOOMKiller: expected true or false, got the number 1")]
+    [InlineData("""{ "linux": { "resources": { "devices": [{ "major": "1" }] } } }""", "linux.resources.devices[0].major: expected an integer that fits Int64, got the string \"1\"")]
+    [InlineData("""{ "annotations": { "k": ["v"] } }""", "annotations[\"k\"]: expected a string, got an array")]
+    public void A_field_of_the_wrong_type_names_its_json_path(string json, string problem)
     {
         var act = () => SpecLoader.Parse(json);
-        act.Should().Throw<ContainerError>()
-            .Which.Message.Should().StartWith($"config.json: {path}: expected").And.Contain(detail);
+        var message = act.Should().Throw<ContainerError>().Which.Message;
+        message.Should().Be($"config.json: {problem}");
+        message.Should().NotContain("   at ", "a user error carries no stack trace");
     }
 
-    [Fact]
-    public void Broken_json_says_where()
+    [Theory]
+    [InlineData("{\n  \"process\": {\n    \"args\": [\"sh\",]\n    \"cwd\": \"/\"\n  }\n}", 4)] // missing comma after the array
+    [InlineData("{\n  \"hostname\": \"a\"\n  \"domainname\": \"b\"\n}", 3)]
+    [InlineData("{ \"process\": { \"user\": { \"uid\": 0 }", 1)]                          // truncated
+    public void Broken_json_names_the_line(string json, int line)
     {
-        var act = () => SpecLoader.Parse("{\n  \"process\": {\n");
-        act.Should().Throw<ContainerError>().Which.Message.Should().StartWith("config.json: invalid JSON at line");
+        var act = () => SpecLoader.Parse(json);
+        var message = act.Should().Throw<ContainerError>().Which.Message;
+        message.Should().StartWith($"config.json: invalid JSON at line {line}, column ");
+        message.Should().NotContainAny("LineNumber", "BytePositionInLine", "   at ", "System.Text.Json");
     }
 
-    [Fact]
-    public void A_document_that_is_not_an_object_is_refused()
+    [Theory]
+    [InlineData("")]
+    [InlineData("not json")]
+    public void Something_that_is_not_json_at_all_is_an_invalid_json_error(string text)
     {
-        var act = () => SpecLoader.Parse("[1, 2]");
-        act.Should().Throw<ContainerError>().Which.Message.Should().Contain("must be a JSON object");
+        var act = () => SpecLoader.Parse(text);
+        act.Should().Throw<ContainerError>().Which.Message.Should().StartWith("config.json: invalid JSON");
+    }
+
+    [Theory]
+    [InlineData("[1, 2]")]
+    [InlineData("\"config\"")]
+    [InlineData("null")]
+    public void A_document_that_is_not_an_object_is_refused(string json)
+    {
+        var act = () => SpecLoader.Parse(json);
+        act.Should().Throw<ContainerError>().WithMessage("config.json: the document must be a JSON object");
     }
 
     [Fact]
-    public void A_missing_bundle_says_so()
+    public void A_missing_bundle_directory_is_named()
     {
         var act = () => SpecLoader.Load("/nonexistent-bundle-dir");
-        act.Should().Throw<ContainerError>().Which.Message.Should().Contain("/nonexistent-bundle-dir");
+        act.Should().Throw<ContainerError>().WithMessage("bundle /nonexistent-bundle-dir: no such directory");
+    }
+
+    [Fact]
+    public void A_bundle_without_config_json_points_to_oci_run_spec()
+    {
+        var bundle = Directory.CreateTempSubdirectory("ocirun-bundle-").FullName;
+        try
+        {
+            var act = () => SpecLoader.Load(bundle);
+            act.Should().Throw<ContainerError>().Which.Message.Should()
+                .StartWith($"{bundle}/config.json: no such file").And.Contain("oci-run spec");
+        }
+        finally
+        {
+            Directory.Delete(bundle, true);
+        }
+    }
+
+    [Fact]
+    public void Load_returns_the_model_and_the_exact_bytes()
+    {
+        var bundle = Directory.CreateTempSubdirectory("ocirun-bundle-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(bundle, "config.json"), RuncStyle);
+            var loaded = SpecLoader.Load(bundle);
+            loaded.Spec.Hostname.Should().Be("box");
+            loaded.Json.Should().Equal(System.Text.Encoding.UTF8.GetBytes(RuncStyle));
+        }
+        finally
+        {
+            Directory.Delete(bundle, true);
+        }
     }
 }

@@ -5,94 +5,437 @@ namespace LibContainer.Tests;
 
 public sealed class SpecValidatorTests
 {
-    private static string Problem(string json) => SpecValidator.Problems(SpecLoader.Parse(json)).Should().ContainSingle().Which;
-
-    private const string Base = """
-        "root": { "path": "rootfs" },
-        "linux": { "namespaces": [{ "type": "mount" }, { "type": "uts" }] }
-        """;
-
-    private static string With(string process = """ "process": { "args": ["sh"], "cwd": "/" } """, string extra = "") =>
-        extra.Length == 0 ? $"{{ {process}, {Base} }}" : $"{{ {process}, {Base}, {extra} }}";
+    private static string SingleProblem(RuntimeSpec spec) => SpecValidator.Problems(spec).Should().ContainSingle().Which;
 
     [Fact]
-    public void The_default_spec_has_no_problem()
+    public void A_minimal_spec_has_no_problem()
     {
-        SpecValidator.Problems(DefaultSpec.Create()).Should().BeEmpty();
+        SpecValidator.Problems(Specs.Valid()).Should().BeEmpty();
+        var act = () => SpecValidator.Validate(Specs.Valid());
+        act.Should().NotThrow();
     }
+
+    // ---- process ----
 
     [Fact]
-    public void A_minimal_config_has_no_problem()
+    public void A_missing_process_is_named()
     {
-        SpecValidator.Problems(SpecLoader.Parse(With())).Should().BeEmpty();
-    }
-
-    [Theory]
-    [InlineData(""" "process": { "cwd": "/" } """, "process.args")]
-    [InlineData(""" "process": { "args": ["sh"], "cwd": "tmp" } """, "process.cwd")]
-    [InlineData(""" "process": { "args": ["sh"], "cwd": "/", "terminal": true } """, "process.terminal")]
-    [InlineData(""" "process": { "args": ["sh"], "cwd": "/", "rlimits": [{ "type": "RLIMIT_BOGUS", "hard": 1, "soft": 1 }] } """, "RLIMIT_BOGUS")]
-    [InlineData(""" "process": { "args": ["sh"], "cwd": "/", "rlimits": [{ "type": "RLIMIT_NOFILE", "hard": 1, "soft": 2 }] } """, "process.rlimits[0]")]
-    [InlineData(""" "process": { "args": ["sh"], "cwd": "/", "capabilities": { "bounding": ["CAP_FLY"] } } """, "process.capabilities.bounding[0]")]
-    public void A_process_problem_names_the_field(string process, string named)
-    {
-        Problem(With(process)).Should().Contain(named);
-    }
-
-    [Theory]
-    [InlineData(""" "hooks": { "prestart": [{ "path": "/bin/true" }] } """, "hooks.prestart")]
-    [InlineData(""" "mounts": [{ "destination": "relative", "type": "tmpfs" }] """, "mounts[0].destination")]
-    [InlineData(""" "mounts": [{ "destination": "/x", "type": "bind", "options": ["idmap"] }] """, "idmap")]
-    [InlineData(""" "hostname": "h", "domainname": "d", "windows": {} """, "windows")]
-    public void A_config_problem_names_the_field(string extra, string named)
-    {
-        Problem(With(extra: extra)).Should().Contain(named);
-    }
-
-    [Theory]
-    [InlineData(""" "seccomp": { "defaultAction": "SCMP_ACT_ALLOW" } """, "linux.seccomp")]
-    [InlineData(""" "resources": { "memory": { "limit": 1000000 } } """, "linux.resources.memory")]
-    [InlineData(""" "resources": { "pids": { "limit": 10 } } """, "linux.resources.pids")]
-    [InlineData(""" "uidMappings": [{ "containerID": 0, "hostID": 1000, "size": 1 }] """, "linux.uidMappings")]
-    [InlineData(""" "rootfsPropagation": "sideways" """, "linux.rootfsPropagation")]
-    [InlineData(""" "devices": [{ "path": "/dev/x", "type": "q" }] """, "linux.devices[0].type")]
-    [InlineData(""" "sysctl": { "kernel.panic": "1" } """, "kernel.panic")]
-    [InlineData(""" "sysctl": { "net.ipv4.ip_forward": "1" } """, "network namespace")]
-    public void A_linux_problem_names_the_field(string linux, string named)
-    {
-        var json = $$"""{ "process": { "args": ["sh"], "cwd": "/" }, "root": { "path": "r" }, "linux": { "namespaces": [{ "type": "mount" }], {{linux}} } }""";
-        Problem(json).Should().Contain(named);
+        SingleProblem(Specs.Valid() with { Process = null }).Should().Be("process: missing");
     }
 
     [Fact]
-    public void An_empty_resource_section_asks_for_nothing()
+    public void Validate_throws_the_first_problem_prefixed_with_the_file()
     {
-        var json = """{ "process": { "args": ["sh"], "cwd": "/" }, "root": { "path": "r" }, "linux": { "namespaces": [{ "type": "mount" }], "resources": { "memory": {}, "cpu": {} } } }""";
-        SpecValidator.Problems(SpecLoader.Parse(json)).Should().BeEmpty();
+        var act = () => SpecValidator.Validate(Specs.Valid() with { Process = null });
+        act.Should().Throw<ContainerError>().WithMessage("config.json: process: missing");
+    }
+
+    [Fact]
+    public void Process_args_must_name_a_program()
+    {
+        SingleProblem(Specs.WithProcess(p => p with { Args = null })).Should().Be("process.args: must name the program to run");
+        SingleProblem(Specs.WithProcess(p => p with { Args = [] })).Should().Be("process.args: must name the program to run");
     }
 
     [Theory]
-    [InlineData("""[{ "type": "mount" }, { "type": "bogus" }]""", "linux.namespaces[1].type")]
-    [InlineData("""[{ "type": "mount" }, { "type": "mount" }]""", "listed twice")]
-    [InlineData("""[{ "type": "mount" }, { "type": "user" }]""", "user namespace")]
-    [InlineData("""[{ "type": "pid" }]""", "mount namespace is required")]
-    public void Namespace_problems_are_named(string namespaces, string named)
+    [InlineData("tmp")]
+    [InlineData("./tmp")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void Process_cwd_must_be_absolute(string? cwd)
     {
-        var json = $$"""{ "process": { "args": ["sh"], "cwd": "/" }, "root": { "path": "r" }, "linux": { "namespaces": {{namespaces}} } }""";
-        Problem(json).Should().Contain(named);
+        SingleProblem(Specs.WithProcess(p => p with { Cwd = cwd }))
+            .Should().Be($"process.cwd: must be an absolute path, not \"{cwd}\"");
+    }
+
+    [Fact]
+    public void A_terminal_is_refused_as_not_supported()
+    {
+        SingleProblem(Specs.WithProcess(p => p with { Terminal = true }))
+            .Should().Be("process.terminal: not supported by oci-run yet");
+    }
+
+    [Theory]
+    [InlineData("RLIMIT_BOGUS")]
+    [InlineData("rlimit_nofile")]
+    [InlineData("NOFILE")]
+    public void An_unknown_rlimit_is_named(string type)
+    {
+        var spec = Specs.WithProcess(p => p with { Rlimits = [new Rlimit { Type = "RLIMIT_CORE" }, new Rlimit { Type = type, Hard = 1, Soft = 1 }] });
+        SingleProblem(spec).Should().Be($"process.rlimits[1].type: unknown rlimit \"{type}\"");
+    }
+
+    [Fact]
+    public void An_rlimit_with_soft_above_hard_is_named()
+    {
+        var spec = Specs.WithProcess(p => p with { Rlimits = [new Rlimit { Type = "RLIMIT_NOFILE", Hard = 1024, Soft = 4096 }] });
+        SingleProblem(spec).Should().Be("process.rlimits[0]: soft limit 4096 is above hard limit 1024");
+    }
+
+    [Fact]
+    public void An_rlimit_set_twice_is_named()
+    {
+        var spec = Specs.WithProcess(p => p with { Rlimits = [new Rlimit { Type = "RLIMIT_NOFILE" }, new Rlimit { Type = "RLIMIT_NOFILE" }] });
+        SingleProblem(spec).Should().StartWith("process.rlimits[1].type: ").And.Contain("twice");
+    }
+
+    [Theory]
+    [InlineData("bounding")]
+    [InlineData("effective")]
+    [InlineData("inheritable")]
+    [InlineData("permitted")]
+    [InlineData("ambient")]
+    public void An_unknown_capability_is_named_with_its_set_and_index(string set)
+    {
+        List<string> names = ["CAP_KILL", "CAP_FLY"];
+        var caps = set switch
+        {
+            "bounding" => new Capabilities { Bounding = names },
+            "effective" => new Capabilities { Effective = names },
+            "inheritable" => new Capabilities { Inheritable = names },
+            "permitted" => new Capabilities { Permitted = names },
+            _ => new Capabilities { Ambient = names },
+        };
+        SingleProblem(Specs.WithProcess(p => p with { Capabilities = caps }))
+            .Should().Be($"process.capabilities.{set}[1]: unknown capability \"CAP_FLY\"");
+    }
+
+    [Fact]
+    public void Process_fields_this_runtime_cannot_honour_are_named()
+    {
+        var spec = Specs.WithProcess(p => p with
+        {
+            ApparmorProfile = "docker-default",
+            SelinuxLabel = "system_u:system_r:container_t:s0",
+            IoPriority = new IoPriority { Class = "IOPRIO_CLASS_RT" },
+            Scheduler = new Scheduler { Policy = "SCHED_FIFO" },
+            ExecCpuAffinity = new CpuAffinity { Initial = "0" },
+        });
+        SpecValidator.Problems(spec).Should().Equal(
+            "process.apparmorProfile: not supported by oci-run yet",
+            "process.selinuxLabel: not supported by oci-run yet",
+            "process.ioPriority: not supported by oci-run yet",
+            "process.scheduler: not supported by oci-run yet",
+            "process.execCPUAffinity: not supported by oci-run yet");
+    }
+
+    [Fact]
+    public void Windows_only_process_fields_are_named()
+    {
+        var spec = Specs.WithProcess(p => p with { CommandLine = "cmd.exe", User = new User { Username = "Administrator" } });
+        SpecValidator.Problems(spec).Should().Equal("process.commandLine: Windows only", "process.user.username: Windows only");
+    }
+
+    // ---- root and platform ----
+
+    [Fact]
+    public void A_missing_root_path_is_named()
+    {
+        SingleProblem(Specs.Valid() with { Root = null }).Should().Be("root.path: missing");
+    }
+
+    [Fact]
+    public void A_spec_without_a_linux_section_is_refused()
+    {
+        SpecValidator.Problems(Specs.Valid() with { Linux = null }).Should().Contain(p => p.StartsWith("linux: missing"));
+    }
+
+    [Fact]
+    public void Other_platforms_are_named()
+    {
+        var other = SpecLoader.Parse("""{ "windows": {}, "solaris": {}, "vm": {}, "zos": {} }""");
+        var spec = Specs.Valid() with { Windows = other.Windows, Solaris = other.Solaris, Vm = other.Vm, Zos = other.Zos };
+        SpecValidator.Problems(spec).Select(p => p.Split(':')[0]).Should().Equal("windows", "solaris", "vm", "zos");
+    }
+
+    // ---- namespaces ----
+
+    [Fact]
+    public void An_unknown_namespace_type_is_named_with_its_index()
+    {
+        var spec = Specs.WithLinux(l => l with { Namespaces = Specs.Namespaces("mount", "uts", "foo") });
+        SingleProblem(spec).Should().Be("linux.namespaces[2].type: unknown namespace type \"foo\"");
+    }
+
+    [Fact]
+    public void A_namespace_listed_twice_is_named()
+    {
+        var spec = Specs.WithLinux(l => l with { Namespaces = Specs.Namespaces("mount", "uts", "pid", "pid") });
+        SingleProblem(spec).Should().Be("linux.namespaces[3].type: namespace \"pid\" is listed twice");
+    }
+
+    [Fact]
+    public void A_mount_namespace_is_required()
+    {
+        var spec = Specs.WithLinux(l => l with { Namespaces = Specs.Namespaces("pid", "uts") });
+        SingleProblem(spec).Should().StartWith("linux.namespaces: ").And.Contain("mount namespace is required");
+    }
+
+    [Theory]
+    [InlineData("user")]
+    [InlineData("time")]
+    public void User_and_time_namespaces_are_refused_as_not_supported(string type)
+    {
+        var spec = Specs.WithLinux(l => l with { Namespaces = Specs.Namespaces("mount", "uts", type) });
+        SingleProblem(spec).Should().Be($"linux.namespaces[2]: {type} namespace: not supported by oci-run yet");
+    }
+
+    [Fact]
+    public void Every_known_namespace_type_is_accepted()
+    {
+        var spec = Specs.WithLinux(l => l with { Namespaces = Specs.Namespaces("pid", "network", "mount", "ipc", "uts", "cgroup") });
+        SpecValidator.Problems(spec).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_namespace_path_must_be_absolute()
+    {
+        var spec = Specs.WithLinux(l => l with
+        {
+            Namespaces = [.. Specs.Namespaces("mount", "uts"), new Namespace { Type = "network", Path = "netns/x" }],
+        });
+        SingleProblem(spec).Should().Be("linux.namespaces[2].path: must be absolute, not \"netns/x\"");
     }
 
     [Fact]
     public void A_hostname_needs_a_uts_namespace()
     {
-        var json = """{ "process": { "args": ["sh"], "cwd": "/" }, "root": { "path": "r" }, "hostname": "h", "linux": { "namespaces": [{ "type": "mount" }] } }""";
-        Problem(json).Should().Contain("UTS namespace");
+        var spec = Specs.WithLinux(l => l with { Namespaces = Specs.Namespaces("mount") }) with { Hostname = "box" };
+        SingleProblem(spec).Should().StartWith("hostname: ").And.Contain("UTS namespace");
     }
 
     [Fact]
-    public void Validate_throws_the_first_problem_with_the_file_name()
+    public void A_domainname_needs_a_uts_namespace()
     {
-        var act = () => SpecValidator.Validate(SpecLoader.Parse("""{ "root": { "path": "r" }, "linux": { "namespaces": [{ "type": "mount" }] } }"""));
-        act.Should().Throw<ContainerError>().WithMessage("config.json: process: missing");
+        var spec = Specs.WithLinux(l => l with { Namespaces = Specs.Namespaces("mount") }) with { Domainname = "example.org" };
+        SingleProblem(spec).Should().StartWith("domainname: ").And.Contain("UTS namespace");
+    }
+
+    [Fact]
+    public void A_hostname_with_a_uts_namespace_is_fine()
+    {
+        SpecValidator.Problems(Specs.Valid() with { Hostname = "box", Domainname = "example.org" }).Should().BeEmpty();
+    }
+
+    // ---- mounts and hooks ----
+
+    [Theory]
+    [InlineData("relative")]
+    [InlineData("")]
+    public void A_mount_destination_must_be_absolute(string destination)
+    {
+        var spec = Specs.Valid() with { Mounts = [new Mount { Destination = "/proc", Type = "proc" }, new Mount { Destination = destination, Type = "tmpfs" }] };
+        SingleProblem(spec).Should().Be($"mounts[1].destination: must be an absolute path, not \"{destination}\"");
+    }
+
+    [Fact]
+    public void An_unsupported_mount_option_is_named_with_the_mount_index()
+    {
+        var spec = Specs.Valid() with { Mounts = [new Mount { Destination = "/x", Type = "bind", Source = "/y", Options = ["rbind", "rro"] }] };
+        SingleProblem(spec).Should().Be("mounts[0].options: mount option \"rro\" is not supported yet");
+    }
+
+    [Fact]
+    public void An_idmapped_mount_is_refused_as_not_supported()
+    {
+        var spec = Specs.Valid() with
+        {
+            Mounts = [new Mount { Destination = "/x", Type = "bind", Source = "/y", Options = ["rbind"], UidMappings = [new IdMapping { HostId = 1000, Size = 1 }] }],
+        };
+        SingleProblem(spec).Should().StartWith("mounts[0].uidMappings/gidMappings").And.EndWith("not supported by oci-run yet");
+    }
+
+    [Theory]
+    [InlineData("prestart")]
+    [InlineData("createRuntime")]
+    [InlineData("createContainer")]
+    [InlineData("startContainer")]
+    [InlineData("poststart")]
+    [InlineData("poststop")]
+    public void Hooks_are_refused_as_not_supported(string kind)
+    {
+        List<Hook> list = [new Hook { Path = "/bin/true" }];
+        var hooks = kind switch
+        {
+            "prestart" => new Hooks { Prestart = list },
+            "createRuntime" => new Hooks { CreateRuntime = list },
+            "createContainer" => new Hooks { CreateContainer = list },
+            "startContainer" => new Hooks { StartContainer = list },
+            "poststart" => new Hooks { Poststart = list },
+            _ => new Hooks { Poststop = list },
+        };
+        SingleProblem(Specs.Valid() with { Hooks = hooks }).Should().Be($"hooks.{kind}: not supported by oci-run yet");
+    }
+
+    [Fact]
+    public void Empty_hook_lists_ask_for_nothing()
+    {
+        SpecValidator.Problems(Specs.Valid() with { Hooks = new Hooks { Prestart = [], Poststop = [] } }).Should().BeEmpty();
+    }
+
+    // ---- linux ----
+
+    [Fact]
+    public void Seccomp_is_refused_as_not_supported()
+    {
+        var spec = Specs.WithLinux(l => l with { Seccomp = new Seccomp { DefaultAction = "SCMP_ACT_ERRNO" } });
+        SingleProblem(spec).Should().Be("linux.seccomp: not supported by oci-run yet");
+    }
+
+    [Fact]
+    public void Linux_features_this_runtime_lacks_are_each_named()
+    {
+        var spec = Specs.WithLinux(l => l with
+        {
+            UidMappings = [new IdMapping { HostId = 1000, Size = 1 }],
+            GidMappings = [new IdMapping { HostId = 1000, Size = 1 }],
+            MountLabel = "system_u:object_r:container_file_t:s0",
+            IntelRdt = new IntelRdt { ClosId = "x" },
+            Personality = new Personality { Domain = "LINUX32" },
+            TimeOffsets = new() { ["monotonic"] = new TimeOffset { Secs = 1 } },
+            MemoryPolicy = new MemoryPolicy { Mode = "MPOL_BIND" },
+            NetDevices = new() { ["eth1"] = new NetDevice() },
+        });
+        SpecValidator.Problems(spec).Select(p => p.Split(':')[0]).Should().Equal(
+            "linux.uidMappings", "linux.gidMappings", "linux.mountLabel", "linux.intelRdt", "linux.personality",
+            "linux.timeOffsets", "linux.memoryPolicy", "linux.netDevices");
+    }
+
+    [Theory]
+    [InlineData("rprivate")]
+    [InlineData("shared")]
+    [InlineData("rslave")]
+    public void A_known_rootfs_propagation_is_fine(string propagation)
+    {
+        SpecValidator.Problems(Specs.WithLinux(l => l with { RootfsPropagation = propagation })).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void An_unknown_rootfs_propagation_is_named()
+    {
+        SingleProblem(Specs.WithLinux(l => l with { RootfsPropagation = "sideways" }))
+            .Should().Be("linux.rootfsPropagation: unknown propagation \"sideways\"");
+    }
+
+    [Fact]
+    public void Linux_devices_need_a_known_type_and_an_absolute_path()
+    {
+        var spec = Specs.WithLinux(l => l with
+        {
+            Devices = [new Device { Type = "c", Path = "/dev/fuse", Major = 10, Minor = 229 }, new Device { Type = "q", Path = "dev/x" }],
+        });
+        SpecValidator.Problems(spec).Should().Equal(
+            "linux.devices[1].type: must be c, b, u or p, not \"q\"",
+            "linux.devices[1].path: must be an absolute path");
+    }
+
+    // ---- resources ----
+
+    [Fact]
+    public void A_memory_limit_is_refused_as_not_supported()
+    {
+        SingleProblem(Specs.WithResources(new Resources { Memory = new MemoryResources { Limit = 1 << 20 } }))
+            .Should().Be("linux.resources.memory: not supported by oci-run yet");
+    }
+
+    [Fact]
+    public void Empty_resource_sections_ask_for_nothing()
+    {
+        var spec = Specs.WithResources(new Resources
+        {
+            Memory = new MemoryResources(), Cpu = new CpuResources(), Pids = new PidsResources(),
+            BlockIO = new BlockIoResources(), HugepageLimits = [], Network = new NetworkResources(), Rdma = [], Unified = [],
+        });
+        SpecValidator.Problems(spec).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void An_empty_memory_object_from_json_is_accepted()
+    {
+        var spec = SpecLoader.Parse("""
+            { "process": { "args": ["sh"], "cwd": "/" }, "root": { "path": "rootfs" },
+              "linux": { "namespaces": [{ "type": "mount" }], "resources": { "memory": {}, "devices": [{ "allow": false, "access": "rwm" }] } } }
+            """);
+        SpecValidator.Problems(spec).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Each_resource_this_runtime_cannot_set_is_named()
+    {
+        var spec = Specs.WithResources(new Resources
+        {
+            Cpu = new CpuResources { Shares = 512 },
+            Pids = new PidsResources { Limit = 10 },
+            BlockIO = new BlockIoResources { Weight = 100 },
+            HugepageLimits = [new HugepageLimit { PageSize = "2MB", Limit = 1 }],
+            Network = new NetworkResources { ClassId = 1 },
+            Rdma = new() { ["mlx5_1"] = new RdmaLimit { HcaHandles = 1 } },
+            Unified = new() { ["memory.high"] = "1G" },
+        });
+        SpecValidator.Problems(spec).Should().Equal(
+            "linux.resources.cpu: not supported by oci-run yet",
+            "linux.resources.pids: not supported by oci-run yet",
+            "linux.resources.blockIO: not supported by oci-run yet",
+            "linux.resources.hugepageLimits: not supported by oci-run yet",
+            "linux.resources.network: not supported by oci-run yet",
+            "linux.resources.rdma: not supported by oci-run yet",
+            "linux.resources.unified: not supported by oci-run yet");
+    }
+
+    [Fact]
+    public void Device_rules_need_a_known_type_and_rwm_access()
+    {
+        var spec = Specs.WithResources(new Resources
+        {
+            Devices = [new DeviceRule { Allow = false, Access = "rwm" }, new DeviceRule { Allow = true, Type = "p", Access = "rwx" }],
+        });
+        SpecValidator.Problems(spec).Should().Equal(
+            "linux.resources.devices[1].type: must be a, c or b, not \"p\"",
+            "linux.resources.devices[1].access: must be made of r, w and m, not \"rwx\"");
+    }
+
+    // ---- sysctl ----
+
+    [Theory]
+    [InlineData("net.ipv4.ip_forward", "network")]
+    [InlineData("kernel.shmmax", "ipc")]
+    [InlineData("fs.mqueue.queues_max", "ipc")]
+    [InlineData("kernel.domainname", "uts")]
+    public void A_namespaced_sysctl_is_fine_with_its_namespace(string key, string ns)
+    {
+        var spec = Specs.WithLinux(l => l with
+        {
+            Namespaces = [.. Specs.Namespaces("mount", "uts", ns).DistinctBy(n => n.Type)],
+            Sysctl = new() { [key] = "1" },
+        });
+        SpecValidator.Problems(spec).Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("net.ipv4.ip_forward", "network")]
+    [InlineData("kernel.msgmax", "ipc")]
+    public void A_namespaced_sysctl_without_its_namespace_would_change_the_host(string key, string ns)
+    {
+        var spec = Specs.WithLinux(l => l with { Sysctl = new() { [key] = "1" } });
+        SingleProblem(spec).Should().Be($"linux.sysctl[\"{key}\"]: needs a {ns} namespace of the container's own in linux.namespaces");
+    }
+
+    [Fact]
+    public void A_sysctl_outside_any_namespace_is_refused()
+    {
+        SingleProblem(Specs.WithLinux(l => l with { Sysctl = new() { ["kernel.panic"] = "1" } }))
+            .Should().StartWith("linux.sysctl[\"kernel.panic\"]: ").And.Contain("would change the host");
+    }
+
+    // ---- several at once ----
+
+    [Fact]
+    public void Every_problem_is_listed_not_only_the_first()
+    {
+        var spec = Specs.WithProcess(p => p with { Cwd = "rel", Terminal = true }) with { Hooks = new Hooks { Prestart = [new Hook { Path = "/x" }] } };
+        SpecValidator.Problems(spec).Should().HaveCount(3)
+            .And.Contain(p => p.StartsWith("process.cwd"))
+            .And.Contain(p => p.StartsWith("process.terminal"))
+            .And.Contain(p => p.StartsWith("hooks.prestart"));
     }
 }

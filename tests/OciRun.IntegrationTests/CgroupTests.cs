@@ -38,6 +38,22 @@ public sealed class CgroupTests : ContainerTest
     }
 
     [RootFact]
+    public void A_cgroup_that_already_holds_processes_is_refused_and_they_live_on()
+    {
+        var first = NewId();
+        RunDetachedOk(NewBundle(first, "sleep", "100"), first);
+        var second = NewId();
+        var bundle = NewBundle(second, "true");
+        bundle.Linux["cgroupsPath"] = $"/{CgroupParent}/{first}";
+        var result = Runtime.Run("create", "--bundle", bundle.Write().Dir, second);
+        result.ExitCode.Should().Be(1);
+        result.Stderr.Should().Contain("cgroupsPath").And.Contain("already holds processes");
+        Directory.Exists(Path.Combine(Runtime.Root, second)).Should().BeFalse();
+        ((string?)State(first)["status"]).Should().Be("running", "the refused create must not touch the other container");
+        CgroupDirs(first).Should().NotBeEmpty();
+    }
+
+    [RootFact]
     public void The_container_sees_its_own_cgroup_as_the_root_of_its_cgroup_namespace()
     {
         var id = NewId();

@@ -26,7 +26,8 @@ public static class DeviceRules
     public static IReadOnlyList<DeviceRule> Effective(RuntimeSpec spec)
     {
         var rules = new List<DeviceRule>(spec.Linux?.Resources?.Devices ?? []);
-        foreach (var d in spec.Linux?.Devices ?? [])
+        // A fifo ("p") is no device to the devices cgroup, which knows only a, b and c.
+        foreach (var d in (spec.Linux?.Devices ?? []).Where(d => d.Type != "p"))
             rules.Add(new DeviceRule { Allow = true, Type = d.Type == "u" ? "c" : d.Type, Major = d.Major, Minor = d.Minor, Access = "rwm" });
         rules.AddRange(DefaultAllowed);
         return rules;

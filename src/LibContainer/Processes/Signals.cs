@@ -25,8 +25,8 @@ public static class Signals
         if (name is "CLD") return 17;
         if (name == "RTMIN") return RtMin;
         if (name == "RTMAX") return RtMax;
-        if (name.StartsWith("RTMIN+", StringComparison.Ordinal) && int.TryParse(name[6..], out var plus) && RtMin + plus <= RtMax) return RtMin + plus;
-        if (name.StartsWith("RTMAX-", StringComparison.Ordinal) && int.TryParse(name[6..], out var minus) && RtMax - minus >= RtMin) return RtMax - minus;
+        if (name.StartsWith("RTMIN+", StringComparison.Ordinal) && int.TryParse(name[6..], out var plus) && plus >= 0 && RtMin + plus <= RtMax) return RtMin + plus;
+        if (name.StartsWith("RTMAX-", StringComparison.Ordinal) && int.TryParse(name[6..], out var minus) && minus >= 0 && RtMax - minus >= RtMin) return RtMax - minus;
         throw Unknown(text);
     }
 
