@@ -286,8 +286,17 @@ internal static class SpecReader
         if (v.ValueKind == JsonValueKind.Number &&
             T.TryParse(v.GetRawText(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n))
             return n;
-        throw Wrong(path, $"an integer that fits {typeof(T).Name}", v);
+        throw Wrong(path, IntegerKind<T>(), v);
     }
+
+    private static string IntegerKind<T>() => typeof(T) switch
+    {
+        var t when t == typeof(uint) => "an integer from 0 to 4294967295",
+        var t when t == typeof(ushort) => "an integer from 0 to 65535",
+        var t when t == typeof(int) => "an integer from -2147483648 to 2147483647",
+        var t when t == typeof(ulong) => "a non-negative integer",
+        _ => "an integer",
+    };
 
     private static T? Obj<T>(JsonElement obj, string name, string p, Func<JsonElement, string, T> read) where T : class =>
         Field(obj, name) switch

@@ -195,7 +195,8 @@ public static class SpecValidator
     // anything else would change the host.
     private static void CheckSysctl(Linux linux, List<string> p)
     {
-        var own = (linux.Namespaces ?? []).Where(n => string.IsNullOrEmpty(n.Path)).Select(n => n.Type).ToHashSet();
+        // A namespace the container creates or joins by path is not the runtime's own (the host's).
+        var own = (linux.Namespaces ?? []).Select(n => n.Type).ToHashSet();
         foreach (var key in (linux.Sysctl ?? []).Keys)
         {
             var where = $"linux.sysctl[\"{key}\"]";
@@ -207,7 +208,7 @@ public static class SpecValidator
                 _ => null,
             };
             if (needs is null) p.Add($"{where}: not in a kernel namespace the container can have: setting it would change the host");
-            else if (!own.Contains(needs) && !(needs == "network" && (linux.Namespaces ?? []).Any(n => n.Type == "network")))
+            else if (!own.Contains(needs))
                 p.Add($"{where}: needs a {needs} namespace of the container's own in linux.namespaces");
         }
     }
