@@ -64,12 +64,15 @@ public sealed class CommandContext(GlobalOptions global)
     public int Run(ParseResult result, Func<Containers, int> body)
     {
         var reporter = global.ReporterFor(result);
+        reporter.DebugLine($"{string.Join(' ', result.Tokens.Select(t => t.Value))}: started");
         try
         {
             if (result.GetValue(global.SystemdCgroup))
                 throw new ContainerError("--systemd-cgroup: the systemd cgroup driver is not supported yet");
             var root = result.GetValue(global.Root) ?? GlobalOptions.DefaultRoot;
-            return body(new Containers(Path.GetFullPath(root)));
+            var status = body(new Containers(Path.GetFullPath(root)));
+            reporter.DebugLine($"done, exit status {status}");
+            return status;
         }
         catch (ContainerError e)
         {

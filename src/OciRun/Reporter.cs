@@ -19,9 +19,12 @@ public sealed class Reporter(string? logPath, string logFormat, bool debug)
         return 1;
     }
 
+    /// <summary>With --debug: to the log, or to stderr when there is no log, as runc does.</summary>
     public void DebugLine(string message)
     {
-        if (debug) Write("debug", message);
+        if (!debug) return;
+        if (string.IsNullOrEmpty(logPath)) Console.Error.WriteLine($"oci-run: debug: {message}");
+        else Write("debug", message);
     }
 
     private void Write(string level, string message)
@@ -32,7 +35,7 @@ public sealed class Reporter(string? logPath, string logFormat, bool debug)
         if (logFormat == "json")
         {
             using var buffer = new MemoryStream();
-            using (var json = new Utf8JsonWriter(buffer))
+            using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             {
                 json.WriteStartObject();
                 json.WriteString("level", level);

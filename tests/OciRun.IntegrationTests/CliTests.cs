@@ -37,6 +37,15 @@ public sealed class CliTests : ContainerTest
     }
 
     [RootFact]
+    public void Debug_says_what_ran_on_stderr_without_a_log()
+    {
+        var result = Runtime.Run("--debug", "list", "-q");
+        result.ExitCode.Should().Be(0);
+        result.Stderr.Should().Contain("debug").And.Contain("list");
+        Runtime.Run("list", "-q").Stderr.Should().BeEmpty("without --debug nothing is said");
+    }
+
+    [RootFact]
     public void A_json_log_gets_the_error_a_shim_reads_back()
     {
         var id = NewId();
