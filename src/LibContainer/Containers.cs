@@ -61,6 +61,7 @@ public sealed class Containers(string root)
             {
                 Spec = spec,
                 SpecJson = specJson,
+                Bundle = bundle,
                 Rootfs = rootfs,
                 NoPivot = options.NoPivot,
                 PreserveFds = options.PreserveFds,

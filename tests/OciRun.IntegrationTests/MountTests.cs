@@ -62,6 +62,17 @@ public sealed class MountTests : ContainerTest
     }
 
     [RootFact]
+    public void A_relative_bind_source_is_relative_to_the_bundle()
+    {
+        var id = NewId();
+        var bundle = NewBundle(id, "cat", "/data/greeting"); // the rootfs is elsewhere: an absolute root.path
+        Directory.CreateDirectory(Path.Combine(bundle.Dir, "hostdata"));
+        File.WriteAllText(Path.Combine(bundle.Dir, "hostdata", "greeting"), "from the bundle");
+        bundle.Mounts.Add(Mount("/data", "bind", "hostdata", "rbind", "ro"));
+        RunOk(bundle, id).Should().Be("from the bundle");
+    }
+
+    [RootFact]
     public void A_writable_bind_mount_of_a_file_reaches_the_host()
     {
         var id = NewId();

@@ -8,6 +8,8 @@ public sealed record InitConfig
     public required RuntimeSpec Spec { get; init; }
     /// <summary>config.json as read by create; init parses it again rather than receiving a second encoding of it.</summary>
     public required byte[] SpecJson { get; init; }
+    /// <summary>Absolute host path of the bundle: relative bind sources start there.</summary>
+    public required string Bundle { get; init; }
     /// <summary>Absolute host path of the root filesystem.</summary>
     public required string Rootfs { get; init; }
     public bool NoPivot { get; init; }
@@ -24,6 +26,7 @@ public sealed record InitConfig
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
         {
             json.WriteStartObject();
+            json.WriteString("bundle", Bundle);
             json.WriteString("rootfs", Rootfs);
             json.WriteBoolean("noPivot", NoPivot);
             json.WriteNumber("preserveFds", PreserveFds);
@@ -50,6 +53,7 @@ public sealed record InitConfig
         var root = document.RootElement;
         return new InitConfig
         {
+            Bundle = root.GetProperty("bundle").GetString()!,
             Rootfs = root.GetProperty("rootfs").GetString()!,
             NoPivot = root.GetProperty("noPivot").GetBoolean(),
             PreserveFds = root.GetProperty("preserveFds").GetInt32(),

@@ -71,7 +71,8 @@ internal sealed class RootfsSetup(InitConfig config)
         }
         if (options.IsBind || type == "bind")
         {
-            var source = Path.GetFullPath(m.Source ?? "", Path.GetDirectoryName(_rootfs)!);
+            // A relative bind source is relative to the bundle, as the spec says.
+            var source = Path.GetFullPath(m.Source ?? "", config.Bundle);
             if (!Path.Exists(source)) throw new ContainerError($"{where}: bind source {source} does not exist");
             using var target = Directory.Exists(source) ? SafePath.MkdirAll(root, dest) : SafePath.CreateFile(root, dest);
             Mounts.Mount(source, ProcPath(target), null, MS.BIND | (options.Flags & MS.REC), null, $"{source} on {dest}");
