@@ -50,6 +50,11 @@ public sealed class KernelSettingsTests : ContainerTest
         var privateBundle = NewBundle(isolated, "sh", "-c", "awk '$5 == \"/\"' /proc/self/mountinfo");
         privateBundle.Linux["rootfsPropagation"] = "private";
         RunOk(privateBundle, isolated).Should().NotContain("shared:").And.NotContain("master:");
+
+        var unbindable = NewId();
+        var unbindableBundle = NewBundle(unbindable, "sh", "-c", "awk '$5 == \"/\"' /proc/self/mountinfo");
+        unbindableBundle.Linux["rootfsPropagation"] = "unbindable";
+        RunOk(unbindableBundle, unbindable).Should().Contain("unbindable");
     }
 
     [RootFact]

@@ -40,6 +40,8 @@ internal sealed class RootfsSetup(InitConfig config)
         var propagation = _spec.Linux?.RootfsPropagation is { Length: > 0 } p
             ? MountOptions.ParsePropagation(p)!.Value
             : MS.SLAVE | MS.REC;
+        // An unbindable tree cannot give the rootfs bind below; FinishRoot applies it to the new root.
+        if ((propagation & MS.UNBINDABLE) != 0) propagation = MS.SLAVE | MS.REC;
         // Keep mount events inside the container from reaching the host.
         Mounts.Mount(null, "/", null, propagation, null, "/ with the rootfs propagation");
         if ((propagation & MS.SHARED) != 0) MakeParentPrivate();
