@@ -125,6 +125,21 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, SetLastError = true)]
     public static partial long syscall(long number, long a1, long a2, long a3, long a4, long a5);
 
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int pipe2(int* fds, int flags);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawn_file_actions_init(void* actions);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawn_file_actions_adddup2(void* actions, int fd, int newfd);
+
+    [LibraryImport(Lib)]
+    public static partial int posix_spawn_file_actions_destroy(void* actions);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int posix_spawnp(out int pid, string file, void* actions, void* attributes, byte** argv, byte** envp);
+
     // From bootstrap.c, linked into the binary.
     [LibraryImport("ocirun_native")]
     public static partial int ocirun_spawn(int exeFd, byte** argv, byte** envp, int* keepFds, int keepCount, int cgroupFd, out int pid);

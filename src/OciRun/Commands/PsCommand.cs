@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using LibContainer;
 
 namespace OciRun.Commands;
@@ -38,20 +37,7 @@ public static class PsCommand
     // runc's way: run the host's ps and keep its header and the rows whose PID column is one of ours.
     private static string FilterPs(string[] args, IReadOnlyList<int> pids)
     {
-        var info = new ProcessStartInfo("ps") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        string output;
-        try
-        {
-            using var ps = Process.Start(info)!;
-            output = ps.StandardOutput.ReadToEnd();
-            ps.WaitForExit();
-            if (ps.ExitCode != 0) throw new ContainerError($"ps {string.Join(' ', args)} failed with exit status {ps.ExitCode}");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new ContainerError($"run ps: {e.Message}");
-        }
+        var output = LibContainer.Processes.HostCommand.Output("ps", args);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (lines.Length == 0) return "";
         var pidColumn = Array.IndexOf(lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries), "PID");
