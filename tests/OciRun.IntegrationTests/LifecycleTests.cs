@@ -41,6 +41,22 @@ public sealed class LifecycleTests : ContainerTest
     }
 
     [RootFact]
+    public void Init_runs_from_a_sealed_copy_of_the_binary_not_the_host_file()
+    {
+        // CVE-2019-5736: what /proc/PID/exe of init leads to must not be the host's oci-run.
+        var id = NewId();
+        CreateOk(NewBundle(id, "true"), id);
+        var pid = (int)State(id)["pid"]!;
+        var exe = new FileInfo($"/proc/{pid}/exe");
+        exe.LinkTarget.Should().NotBe(Runtime.Binary);
+        var host = Runtime.Shell($"stat -L -c '%d:%i' {Runtime.Binary} /proc/{pid}/exe").Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        host.Should().HaveCount(2);
+        host[1].Should().NotBe(host[0], "init's executable is another file than the host binary");
+        var write = Runtime.Shell($"echo x >> /proc/{pid}/exe");
+        write.ExitCode.Should().NotBe(0, "the sealed copy cannot be written");
+    }
+
+    [RootFact]
     public void List_shows_every_container_in_table_json_and_quiet_form()
     {
         var a = NewId("a");
