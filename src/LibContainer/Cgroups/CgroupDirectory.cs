@@ -27,8 +27,8 @@ internal static class CgroupDirectory
         Create(dir);
         foreach (var file in new[] { "cpuset.cpus", "cpuset.mems" })
         {
-            if (File.ReadAllText(Path.Combine(dir, file)).Trim().Length > 0) continue;
-            Write(dir, file, File.ReadAllText(Path.Combine(parent, file)).Trim());
+            if ((Interop.SmallFile.TryReadText(Path.Combine(dir, file)) ?? "").Trim().Length > 0) continue;
+            Write(dir, file, (Interop.SmallFile.TryReadText(Path.Combine(parent, file)) ?? "").Trim());
         }
     }
 

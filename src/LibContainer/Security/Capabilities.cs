@@ -19,8 +19,8 @@ internal static unsafe class Capabilities
 
     public static int LastCap()
     {
-        var text = File.ReadAllText("/proc/sys/kernel/cap_last_cap").Trim();
-        return int.Parse(text);
+        var text = SmallFile.TryReadText("/proc/sys/kernel/cap_last_cap") ?? throw new ContainerError("/proc/sys/kernel/cap_last_cap is missing");
+        return int.Parse(text.Trim());
     }
 
     /// <summary>Drops every capability not in `bounding` from the bounding set.</summary>
