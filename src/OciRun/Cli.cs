@@ -12,6 +12,7 @@ public static class Cli
         ("create", CreateCommand.Build), ("start", StartCommand.Build), ("run", RunCommand.Build),
         ("state", StateCommand.Build), ("list", ListCommand.Build), ("kill", KillCommand.Build),
         ("delete", DeleteCommand.Build), ("ps", PsCommand.Build), ("spec", SpecCommand.Build),
+        ("features", FeaturesCommand.Build),
     ];
 
     /// <summary>

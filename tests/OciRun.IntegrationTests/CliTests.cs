@@ -37,6 +37,24 @@ public sealed class CliTests : ContainerTest
     }
 
     [RootFact]
+    public void Features_say_what_is_implemented_and_what_is_not()
+    {
+        var result = Runtime.Exec(["features"]);
+        result.ExitCode.Should().Be(0, result.ToString());
+        var features = JsonNode.Parse(result.Stdout)!;
+        ((string?)features["ociVersionMin"]).Should().NotBeNullOrEmpty();
+        features["linux"]!["namespaces"]!.AsArray().Select(n => (string)n!).Should().Contain(["pid", "mount", "network"]);
+        features["linux"]!["capabilities"]!.AsArray().Select(n => (string)n!).Should().Contain("CAP_SYS_ADMIN");
+        features["mountOptions"]!.AsArray().Select(n => (string)n!).Should().Contain(["ro", "rbind", "rprivate"]);
+        if (Runtime.Binary.EndsWith("oci-run"))
+        {
+            // oci-run's own gaps must be declared, not only refused at create.
+            ((bool)features["linux"]!["seccomp"]!["enabled"]!).Should().BeFalse();
+            features["hooks"]!.AsArray().Should().BeEmpty();
+        }
+    }
+
+    [RootFact]
     public void Debug_says_what_ran_on_stderr_without_a_log()
     {
         var result = Runtime.Run("--debug", "list", "-q");

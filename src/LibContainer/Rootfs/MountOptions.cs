@@ -64,6 +64,9 @@ public sealed record MountOptions(ulong Flags, ulong ClearedFlags, IReadOnlyList
         "rnostrictatime", "rnosymfollow", "rsymfollow",
     ];
 
+    /// <summary>Every option name this runtime understands, for `features`.</summary>
+    public static IEnumerable<string> Known => FlagOptions.Keys.Concat(PropagationOptions.Keys).Order(StringComparer.Ordinal);
+
     /// <summary>Splits options; `where` names the field in errors.</summary>
     public static MountOptions Parse(IEnumerable<string>? options, string where)
     {

@@ -17,6 +17,8 @@ public static class CapabilityNames
 
     public static int Count => Names.Length;
 
+    public static string Name(int number) => Names[number];
+
     public static int? Number(string name)
     {
         var i = Array.IndexOf(Names, name.ToUpperInvariant());
