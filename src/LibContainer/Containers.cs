@@ -130,7 +130,7 @@ public sealed class Containers(string root)
         {
             try
             {
-                var state = _store.Load(id);
+                var state = _store.Load(id, withCgroupPaths: false);
                 result.Add(ToOciState(state, _store.StatusOf(state), users.NameOf(state.Owner)));
             }
             catch (ContainerError) { /* half-created, or removed while listing */ }

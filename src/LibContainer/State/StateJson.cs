@@ -25,7 +25,7 @@ public static class StateJson
     });
 
     /// <summary>Reads state.json with a forward-only reader: `list` does this for every container.</summary>
-    public static ContainerState Read(byte[] bytes)
+    public static ContainerState Read(byte[] bytes, bool withCgroupPaths = true)
     {
         var json = new Utf8JsonReader(bytes);
         string? id = null, bundle = null, rootfs = null, created = null;
@@ -48,7 +48,7 @@ public static class StateJson
                 case "created": created = json.GetString(); break;
                 case "owner": owner = json.GetUInt32(); break;
                 case "annotations": annotations = ReadMap(ref json); break;
-                case "cgroupPaths": cgroupPaths = ReadMap(ref json); break;
+                case "cgroupPaths" when withCgroupPaths: cgroupPaths = ReadMap(ref json); break;
                 default: json.Skip(); break;
             }
         }

@@ -51,13 +51,14 @@ public sealed class StateStore(string root)
 
     public static ContainerError NotFound(string id) => new($"container \"{id}\" does not exist");
 
-    public ContainerState Load(string id)
+    /// <summary>The container's state; `list` leaves out the cgroup paths it does not show.</summary>
+    public ContainerState Load(string id, bool withCgroupPaths = true)
     {
         ValidateId(id);
         var bytes = SmallFile.TryRead(Path.Combine(DirectoryOf(id), StateFile), regular: true) ?? throw NotFound(id);
         try
         {
-            return StateJson.Read(bytes);
+            return StateJson.Read(bytes, withCgroupPaths);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
         {
