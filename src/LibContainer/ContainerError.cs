@@ -12,8 +12,5 @@ public sealed class ContainerError : Exception
 
     /// <summary>An error for a failed syscall: "what: strerror(errno)".</summary>
     public static ContainerError FromErrno(string what, int errno) =>
-        new($"{what}: {Interop.Errno.Describe(errno)}") { Errno = errno };
-
-    /// <summary>The errno of the failed call, or 0 when the error is not a syscall's.</summary>
-    public int Errno { get; private init; }
+        new($"{what}: {Interop.Errno.Describe(errno)}");
 }

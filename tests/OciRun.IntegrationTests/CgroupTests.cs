@@ -27,11 +27,7 @@ public sealed class CgroupTests : ContainerTest
         // Three processes: the shell and two children it waits for.
         var bundle = NewBundle(id, "sh", "-c", "sleep 300 & sleep 300 & wait").Write();
         RunDetachedOk(bundle, id);
-        var procs = $"/sys/fs/cgroup/pids/{CgroupParent}/{id}/cgroup.procs";
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (File.ReadAllLines(procs).Length < 3 && DateTime.UtcNow < deadline) Thread.Sleep(10);
-        var pids = File.ReadAllLines(procs).Select(int.Parse).ToList();
-        pids.Should().HaveCount(3);
+        var pids = WaitForProcesses(id, 3);
 
         Runtime.Run("delete", "--force", id).ExitCode.Should().Be(0);
         pids.Should().OnlyContain(p => IsGone(p));

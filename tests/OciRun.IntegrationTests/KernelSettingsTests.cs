@@ -62,13 +62,10 @@ public sealed class KernelSettingsTests : ContainerTest
     {
         var id = NewId();
         RunDetachedOk(NewBundle(id, "sh", "-c", "sleep 300 & sleep 300 & wait"), id);
-        var procs = $"/sys/fs/cgroup/pids/{CgroupParent}/{id}/cgroup.procs";
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (File.ReadAllLines(procs).Length < 3 && DateTime.UtcNow < deadline) Thread.Sleep(10);
-        var pids = File.ReadAllLines(procs).Select(int.Parse).ToList();
+        var pids = WaitForProcesses(id, 3);
         Runtime.Run("kill", "--all", id, "KILL").ExitCode.Should().Be(0);
         WaitForStatus(id, "stopped");
-        deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
         while (!pids.All(IsGone) && DateTime.UtcNow < deadline) Thread.Sleep(10);
         pids.Should().OnlyContain(p => IsGone(p));
     }

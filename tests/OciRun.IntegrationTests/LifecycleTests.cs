@@ -129,10 +129,7 @@ public sealed class LifecycleTests : ContainerTest
     {
         var id = NewId();
         RunDetachedOk(NewBundle(id, "sh", "-c", "sleep 100 & sleep 100 & wait"), id);
-        var procs = $"/sys/fs/cgroup/pids/{CgroupParent}/{id}/cgroup.procs";
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (File.ReadAllLines(procs).Length < 3 && DateTime.UtcNow < deadline) Thread.Sleep(10);
-        var expected = File.ReadAllLines(procs).Select(int.Parse).Order().ToList();
+        var expected = WaitForProcesses(id, 3);
 
         var json = JsonNode.Parse(Runtime.Run("ps", "--format", "json", id).Stdout)!.AsArray();
         json.Select(p => (int)p!).Should().Equal(expected);

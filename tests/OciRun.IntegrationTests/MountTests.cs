@@ -73,6 +73,27 @@ public sealed class MountTests : ContainerTest
     }
 
     [RootFact]
+    public void A_bind_remount_drops_the_source_flags_the_config_clears()
+    {
+        // The source is a nosuid,noexec tmpfs of the test's own; "suid" must lift nosuid, while "ro" is added.
+        var id = NewId();
+        var source = Directory.CreateDirectory(Path.Combine(Work, "nosuid-src")).FullName;
+        Runtime.Shell($"mount -t tmpfs -o nosuid,noexec tmpfs {source}").ExitCode.Should().Be(0);
+        try
+        {
+            var bundle = NewBundle(id, "sh", "-c", "grep ' /data ' /proc/self/mountinfo");
+            bundle.Mounts.Add(Mount("/data", "bind", source, "bind", "ro", "suid"));
+            var line = RunOk(bundle, id);
+            var options = line.Split(' ')[5].Split(',');
+            options.Should().Contain("ro").And.Contain("noexec").And.NotContain("nosuid");
+        }
+        finally
+        {
+            Runtime.Shell($"umount {source}");
+        }
+    }
+
+    [RootFact]
     public void A_writable_bind_mount_of_a_file_reaches_the_host()
     {
         var id = NewId();

@@ -16,14 +16,6 @@ internal sealed class Fd : IDisposable
     public static Fd OpenAt(Fd dir, string path, int flags, uint mode = 0) =>
         new(Syscall.Check(LibC.openat(dir.Value, path, flags | O.CLOEXEC, mode), $"open {path}"));
 
-    /// <summary>Gives up ownership without closing.</summary>
-    public int Release()
-    {
-        var v = Value;
-        Value = -1;
-        return v;
-    }
-
     public void Dispose()
     {
         if (Value >= 0) LibC.close(Value);

@@ -82,7 +82,9 @@ internal sealed class RootfsSetup(InitConfig config)
             if (extra != 0)
             {
                 using var mounted = SafePath.Open(root, dest, O.PATH);
-                Mounts.Mount(null, ProcPath(mounted), null, extra | MS.BIND | MS.REMOUNT | Mounts.LockedFlags(mounted), null, $"remount of {dest}");
+                // Keep the flags the bind inherited, except those the config clears ("rw", "suid", "dev", ...).
+                var kept = Mounts.LockedFlags(mounted) & ~options.ClearedFlags;
+                Mounts.Mount(null, ProcPath(mounted), null, extra | kept | MS.BIND | MS.REMOUNT, null, $"remount of {dest}");
             }
         }
         else

@@ -78,6 +78,17 @@ public abstract class ContainerTest : IDisposable
         }
     }
 
+    /// <summary>Waits until the container's pids cgroup holds `count` processes, and returns their PIDs.</summary>
+    protected static List<int> WaitForProcesses(string id, int count)
+    {
+        var procs = $"/sys/fs/cgroup/pids/{CgroupParent}/{id}/cgroup.procs";
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (File.ReadAllLines(procs).Length < count && DateTime.UtcNow < deadline) Thread.Sleep(10);
+        var pids = File.ReadAllLines(procs).Select(int.Parse).Order().ToList();
+        pids.Should().HaveCount(count);
+        return pids;
+    }
+
     /// <summary>True when the process is gone or only a zombie waiting for a parent that is not us.</summary>
     protected static bool IsGone(int pid)
     {
