@@ -14,7 +14,7 @@ dotnet publish src/OciRun -c Release -r linux-x64 -o artifacts/bin -nologo -v qu
 
 log=$(mktemp)
 status=0
-for project in tests/LibContainer.Tests tests/OciRun.IntegrationTests; do
+for project in tests/LibContainer.Tests tests/OciRun.Tests tests/OciRun.IntegrationTests; do
   [ -d "$project" ] || continue
   dotnet test "$project" -nologo --blame-hang-timeout 10m "$@" 2>&1 | tee -a "$log" || status=1
 done

@@ -1,77 +1,41 @@
-using System.CommandLine;
 using LibContainer;
+using OciRun.CommandLine;
 using OciRun.Commands;
 
 namespace OciRun;
 
-/// <summary>The command tree: runc's verbs with runc's flags.</summary>
+/// <summary>runc's verbs with runc's flags: parses the command line, runs the verb, reports its error.</summary>
 public static class Cli
 {
-    private static readonly (string Name, Func<CommandContext, Command> Build)[] Verbs =
+    private static readonly Verb[] Verbs =
     [
-        ("create", CreateCommand.Build), ("start", StartCommand.Build), ("run", RunCommand.Build),
-        ("state", StateCommand.Build), ("list", ListCommand.Build), ("kill", KillCommand.Build),
-        ("delete", DeleteCommand.Build), ("ps", PsCommand.Build), ("spec", SpecCommand.Build),
-        ("features", FeaturesCommand.Build),
+        CreateCommand.Verb, StartCommand.Verb, RunCommand.Verb, StateCommand.Verb, ListCommand.Verb,
+        KillCommand.Verb, DeleteCommand.Verb, PsCommand.Verb, SpecCommand.Verb, FeaturesCommand.Verb,
     ];
 
-    /// <summary>
-    /// The command tree. When `args` names a verb, only that verb is built:
-    /// oci-run starts for every container operation, and building the other
-    /// commands would be start-up work the call does not use.
-    /// </summary>
-    public static RootCommand Build(string[] args)
+    public static int Run(string[] args)
     {
-        var global = new GlobalOptions();
-        var root = new RootCommand("oci-run: an OCI container runtime, command compatible with runc");
-        // runc's --version shape, which containerd's client parses; not System.CommandLine's own.
-        foreach (var option in root.Options.OfType<VersionOption>().ToList()) root.Options.Remove(option);
-        var version = new Option<bool>("--version", "-v") { Description = "print the version" };
-        root.Options.Add(version);
-        foreach (var option in global.All) root.Options.Add(option);
-        root.SetAction(result =>
+        var parsed = Parser.Parse(args, GlobalFlags.All, Verbs);
+        var arguments = parsed.Arguments;
+        var reporter = new Reporter(arguments.Value(GlobalFlags.Log), arguments.Value(GlobalFlags.LogFormat)!, arguments.Switch(GlobalFlags.Debug));
+        if (parsed.HelpAsked)
         {
-            if (result.GetValue(version)) return VersionCommand.Print();
-            Console.Error.WriteLine("oci-run: no command given; see `oci-run --help`");
-            return 1;
-        });
-
-        var context = new CommandContext(global);
-        var verb = FirstPositional(args);
-        foreach (var (name, build) in Verbs)
-            if (verb is null || name == verb || !Verbs.Any(v => v.Name == verb))
-                root.Subcommands.Add(build(context));
-        return root;
-    }
-
-    /// <summary>The first argument that is neither a global flag nor its value: the verb, if any.</summary>
-    private static string? FirstPositional(string[] args)
-    {
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] is "--root" or "--log" or "--log-format") { i++; continue; }
-            if (!args[i].StartsWith('-')) return args[i];
+            StandardOutput.Write(Help.For(parsed.Verb, GlobalFlags.All, Verbs));
+            return 0;
         }
-        return null;
-    }
-}
+        if (parsed.Error is { } error) return reporter.Error(error);
+        if (parsed.Verb is not { } verb)
+        {
+            if (arguments.Switch(GlobalFlags.Version)) return VersionCommand.Print();
+            return reporter.Error("no command given; see `oci-run --help`");
+        }
 
-/// <summary>What every command needs: the global options and one way to run and report.</summary>
-public sealed class CommandContext(GlobalOptions global)
-{
-    public GlobalOptions Global => global;
-
-    /// <summary>Runs a command body; a ContainerError becomes a one-line message and exit status 1.</summary>
-    public int Run(ParseResult result, Func<Containers, int> body)
-    {
-        var reporter = global.ReporterFor(result);
-        reporter.DebugLine($"{string.Join(' ', result.Tokens.Select(t => t.Value))}: started");
+        reporter.DebugLine($"{string.Join(' ', args)}: started");
         try
         {
-            if (result.GetValue(global.SystemdCgroup))
+            if (arguments.Switch(GlobalFlags.SystemdCgroup))
                 throw new ContainerError("--systemd-cgroup: the systemd cgroup driver is not supported yet");
-            var root = result.GetValue(global.Root) ?? GlobalOptions.DefaultRoot;
-            var status = body(new Containers(Path.GetFullPath(root)));
+            var status = verb.Run(new Invocation(arguments, Path.GetFullPath(arguments.Value(GlobalFlags.Root)!)));
             reporter.DebugLine($"done, exit status {status}");
             return status;
         }

@@ -8,6 +8,6 @@ public static class Program
     {
         // `oci-run init` is the container's first process: it skips the CLI entirely.
         if (args is ["init"]) return ContainerInit.Run();
-        return Cli.Build(args).Parse(args).Invoke();
+        return Cli.Run(args);
     }
 }

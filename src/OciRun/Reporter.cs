@@ -14,7 +14,7 @@ public sealed class Reporter(string? logPath, string logFormat, bool debug)
 
     public int Error(string message)
     {
-        Console.Error.WriteLine($"oci-run: {message}");
+        StandardOutput.Error($"oci-run: {message}\n");
         Write("error", message);
         return 1;
     }
@@ -23,7 +23,7 @@ public sealed class Reporter(string? logPath, string logFormat, bool debug)
     public void DebugLine(string message)
     {
         if (!debug) return;
-        if (string.IsNullOrEmpty(logPath)) Console.Error.WriteLine($"oci-run: debug: {message}");
+        if (string.IsNullOrEmpty(logPath)) StandardOutput.Error($"oci-run: debug: {message}\n");
         else Write("debug", message);
     }
 

@@ -1,21 +1,13 @@
-using System.CommandLine;
+using OciRun.CommandLine;
 
 namespace OciRun.Commands;
 
 public static class DeleteCommand
 {
-    public static Command Build(CommandContext context)
-    {
-        var command = new Command("delete", "delete any resources held by the container");
-        var id = new Argument<string>("container-id");
-        var force = new Option<bool>("--force", "-f") { Description = "forcibly delete the container if it is still running (uses SIGKILL)" };
-        command.Arguments.Add(id);
-        command.Options.Add(force);
-        command.SetAction(result => context.Run(result, containers =>
+    public static readonly Verb Verb = new("delete", "delete any resources held by the container", "<container-id>",
+        [new("force", "forcibly delete the container if it is still running (uses SIGKILL)", Short: 'f')], 1, 1, call =>
         {
-            containers.Delete(result.GetValue(id)!, result.GetValue(force));
+            call.Containers.Delete(call.Id, call.Arguments.Switch("force"));
             return 0;
-        }));
-        return command;
-    }
+        });
 }

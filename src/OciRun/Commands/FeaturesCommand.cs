@@ -1,17 +1,12 @@
-using System.CommandLine;
+using OciRun.CommandLine;
 
 namespace OciRun.Commands;
 
 public static class FeaturesCommand
 {
-    public static Command Build(CommandContext context)
+    public static readonly Verb Verb = new("features", "show the enabled features (the runtime-spec features document)", "", [], 0, 0, _ =>
     {
-        var command = new Command("features", "show the enabled features (the runtime-spec features document)");
-        command.SetAction(result => context.Run(result, _ =>
-        {
-            StandardOutput.Write(LibContainer.Features.Json() + "\n");
-            return 0;
-        }));
-        return command;
-    }
+        StandardOutput.Write(LibContainer.Features.Json() + "\n");
+        return 0;
+    });
 }

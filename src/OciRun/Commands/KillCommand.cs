@@ -1,25 +1,15 @@
-using System.CommandLine;
 using LibContainer.Processes;
+using OciRun.CommandLine;
 
 namespace OciRun.Commands;
 
 public static class KillCommand
 {
-    public static Command Build(CommandContext context)
-    {
-        var command = new Command("kill", "kill sends the specified signal (default: SIGTERM) to the container's init process");
-        var id = new Argument<string>("container-id");
-        var signal = new Argument<string>("signal") { Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => "SIGTERM" };
-        var all = new Option<bool>("--all", "-a") { Description = "send the specified signal to all processes inside the container" };
-        command.Arguments.Add(id);
-        command.Arguments.Add(signal);
-        command.Options.Add(all);
-        command.SetAction(result => context.Run(result, containers =>
+    public static readonly Verb Verb = new("kill", "kill sends the specified signal (default: SIGTERM) to the container's init process",
+        "<container-id> [signal]", [new("all", "send the specified signal to all processes inside the container", Short: 'a')], 1, 2, call =>
         {
-            var number = Signals.Parse(result.GetValue(signal)!);
-            containers.Kill(result.GetValue(id)!, number, result.GetValue(all));
+            var signal = call.Arguments.Positional is [_, var given] ? given : "SIGTERM";
+            call.Containers.Kill(call.Id, Signals.Parse(signal), call.Arguments.Switch("all"));
             return 0;
-        }));
-        return command;
-    }
+        });
 }

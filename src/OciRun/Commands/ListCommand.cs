@@ -1,42 +1,38 @@
-using System.CommandLine;
-using System.Text.Json;
+using System.Text;
 using LibContainer;
 using LibContainer.State;
+using OciRun.CommandLine;
 using OciRun.Output;
 
 namespace OciRun.Commands;
 
 public static class ListCommand
 {
-    public static Command Build(CommandContext context)
+    public static readonly Verb Verb = new("list", "lists containers started by oci-run with the given root", "",
+    [
+        new("format", "select one of: table or json", Short: 'f', ValueName: "FORMAT", Default: "table"),
+        new("quiet", "display only container IDs", Short: 'q'),
+    ], 0, 0, call =>
     {
-        var command = new Command("list", "lists containers started by oci-run with the given root");
-        var format = new Option<string>("--format", "-f") { Description = "select one of: table or json", DefaultValueFactory = _ => "table" };
-        var quiet = new Option<bool>("--quiet", "-q") { Description = "display only container IDs" };
-        command.Options.Add(format);
-        command.Options.Add(quiet);
-        command.SetAction(result => context.Run(result, containers =>
+        var states = call.Containers.List();
+        if (call.Arguments.Switch("quiet"))
         {
-            var states = containers.List();
-            if (result.GetValue(quiet))
-            {
-                StandardOutput.Write(string.Concat(states.Select(s => s.Id + "\n")));
+            var ids = new StringBuilder();
+            foreach (var state in states) ids.Append(state.Id).Append('\n');
+            StandardOutput.Write(ids.ToString());
+            return 0;
+        }
+        switch (call.Arguments.Value("format"))
+        {
+            case "table":
+                StandardOutput.Write(ListTable.Format(states));
                 return 0;
-            }
-            switch (result.GetValue(format))
-            {
-                case "table":
-                    StandardOutput.Write(ListTable.Format(states));
-                    return 0;
-                case "json":
-                    // runc prints null, not [], when there is nothing to list.
-                    var json = states.Count == 0 ? "null" : StateJson.Format(states);
-                    StandardOutput.Write(json + "\n");
-                    return 0;
-                default:
-                    throw new ContainerError($"invalid format option \"{result.GetValue(format)}\": use table or json");
-            }
-        }));
-        return command;
-    }
+            case "json":
+                // runc prints null, not [], when there is nothing to list.
+                StandardOutput.Write((states.Count == 0 ? "null" : StateJson.Format(states)) + "\n");
+                return 0;
+            case var other:
+                throw new ContainerError($"invalid format option \"{other}\": use table or json");
+        }
+    });
 }

@@ -1,37 +1,33 @@
-using System.CommandLine;
 using LibContainer;
+using OciRun.CommandLine;
 
 namespace OciRun.Commands;
 
 /// <summary>`ps`: the container's processes; JSON is the PID list containerd's shim reads, table is the host's ps filtered to them.</summary>
 public static class PsCommand
 {
-    public static Command Build(CommandContext context)
+    public static readonly Verb Verb = new("ps", "ps displays the processes running inside a container", "<container-id> [ps options]",
+        [new("format", "select one of: table or json", Short: 'f', ValueName: "FORMAT", Default: "table")], 1, Verb.Unlimited, Run)
     {
-        var command = new Command("ps", "ps displays the processes running inside a container");
-        var id = new Argument<string>("container-id");
-        var psArgs = new Argument<string[]>("ps-args") { Arity = ArgumentArity.ZeroOrMore, Description = "arguments for ps (default -ef)" };
-        var format = new Option<string>("--format", "-f") { Description = "select one of: table or json", DefaultValueFactory = _ => "table" };
-        command.Arguments.Add(id);
-        command.Arguments.Add(psArgs);
-        command.Options.Add(format);
-        command.SetAction(result => context.Run(result, containers =>
+        RestAreArguments = true,
+    };
+
+    private static int Run(Invocation call)
+    {
+        var pids = call.Containers.Processes(call.Id);
+        switch (call.Arguments.Value("format"))
         {
-            var pids = containers.Processes(result.GetValue(id)!);
-            switch (result.GetValue(format))
-            {
-                case "json":
-                    StandardOutput.Write("[" + string.Join(',', pids) + "]\n");
-                    return 0;
-                case "table":
-                    var args = result.GetValue(psArgs) is { Length: > 0 } given ? given : ["-ef"];
-                    StandardOutput.Write(FilterPs(args, pids));
-                    return 0;
-                default:
-                    throw new ContainerError($"invalid format option \"{result.GetValue(format)}\": use table or json");
-            }
-        }));
-        return command;
+            case "json":
+                StandardOutput.Write("[" + string.Join(',', pids) + "]\n");
+                return 0;
+            case "table":
+                var given = call.Arguments.Positional;
+                string[] args = given.Count > 1 ? [.. given.Skip(1)] : ["-ef"];
+                StandardOutput.Write(FilterPs(args, pids));
+                return 0;
+            case var other:
+                throw new ContainerError($"invalid format option \"{other}\": use table or json");
+        }
     }
 
     // runc's way: run the host's ps and keep its header and the rows whose PID column is one of ours.

@@ -1,19 +1,15 @@
-using System.CommandLine;
 using LibContainer;
 using LibContainer.Spec;
+using OciRun.CommandLine;
 
 namespace OciRun.Commands;
 
 public static class SpecCommand
 {
-    public static Command Build(CommandContext context)
-    {
-        var command = new Command("spec", "create a new specification file (config.json)");
-        var bundle = new Option<string>("--bundle", "-b") { Description = "path to the root of the bundle directory", DefaultValueFactory = _ => "." };
-        command.Options.Add(bundle);
-        command.SetAction(result => context.Run(result, _ =>
+    public static readonly Verb Verb = new("spec", "create a new specification file (config.json)", "",
+        [new("bundle", "path to the root of the bundle directory", Short: 'b', ValueName: "DIR", Default: ".")], 0, 0, call =>
         {
-            var path = Path.Combine(result.GetValue(bundle)!, "config.json");
+            var path = Path.Combine(call.Arguments.Value("bundle")!, "config.json");
             try
             {
                 using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
@@ -28,7 +24,5 @@ public static class SpecCommand
                 throw new ContainerError($"write {path}: {e.Message}");
             }
             return 0;
-        }));
-        return command;
-    }
+        });
 }

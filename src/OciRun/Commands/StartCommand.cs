@@ -1,19 +1,12 @@
-using System.CommandLine;
+using OciRun.CommandLine;
 
 namespace OciRun.Commands;
 
 public static class StartCommand
 {
-    public static Command Build(CommandContext context)
+    public static readonly Verb Verb = new("start", "execute the user-defined process in a created container", "<container-id>", [], 1, 1, call =>
     {
-        var command = new Command("start", "execute the user-defined process in a created container");
-        var id = new Argument<string>("container-id");
-        command.Arguments.Add(id);
-        command.SetAction(result => context.Run(result, containers =>
-        {
-            containers.Start(result.GetValue(id)!);
-            return 0;
-        }));
-        return command;
-    }
+        call.Containers.Start(call.Id);
+        return 0;
+    });
 }

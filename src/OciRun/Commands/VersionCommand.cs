@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace OciRun.Commands;
 
 public static class VersionCommand
@@ -7,7 +5,8 @@ public static class VersionCommand
     /// <summary>Prints the three lines containerd's client parses: NAME version X, commit: X, spec: X.</summary>
     public static int Print()
     {
-        var informational = typeof(VersionCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        // BuildInfo is written at build time (see OciRun.csproj): reading the attribute would pull in reflection.
+        var informational = BuildInfo.InformationalVersion;
         var plus = informational.IndexOf('+');
         var version = plus < 0 ? informational : informational[..plus];
         var commit = plus < 0 ? "unknown" : informational[(plus + 1)..];
