@@ -76,7 +76,7 @@ public sealed class Containers(string root)
                 PidStartTime = started.StartTime,
                 Bundle = bundle,
                 Rootfs = rootfs,
-                Created = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+                Created = Timestamp.UtcNow(),
                 Owner = LibC.geteuid(),
                 Annotations = spec.Annotations,
                 CgroupPaths = new Dictionary<string, string>(cgroup.Paths),
@@ -143,7 +143,9 @@ public sealed class Containers(string root)
     {
         var state = _store.Load(id);
         if (_store.StatusOf(state) == ContainerStatus.Stopped) return [];
-        return CgroupManagers.FromPaths(state.CgroupPaths).Pids().Order().ToList();
+        var pids = new List<int>(CgroupManagers.FromPaths(state.CgroupPaths).Pids());
+        pids.Sort();
+        return pids;
     }
 
     public void Kill(string id, int signal, bool all)
@@ -207,7 +209,7 @@ public sealed class Containers(string root)
         OciVersion = SpecVersion,
         Id = state.Id,
         Pid = status == ContainerStatus.Stopped ? 0 : state.Pid,
-        Status = status.ToString().ToLowerInvariant(),
+        Status = status switch { ContainerStatus.Created => "created", ContainerStatus.Running => "running", _ => "stopped" },
         Bundle = state.Bundle,
         Rootfs = state.Rootfs,
         Created = state.Created,
@@ -218,9 +220,10 @@ public sealed class Containers(string root)
     private static List<CgroupMountSource> CgroupMountSources(CgroupLayout layout, ICgroupManager cgroup)
     {
         if (layout.Mode == CgroupMode.Unified) return [new CgroupMountSource("", cgroup.Paths[""])];
-        return layout.Hierarchies
-            .Where(h => cgroup.Paths.ContainsKey(h.Key))
-            .Select(h => new CgroupMountSource(Path.GetFileName(h.MountPoint.TrimEnd('/')), cgroup.Paths[h.Key]))
-            .ToList();
+        var sources = new List<CgroupMountSource>();
+        foreach (var h in layout.Hierarchies)
+            if (cgroup.Paths.TryGetValue(h.Key, out var hostPath))
+                sources.Add(new CgroupMountSource(Path.GetFileName(h.MountPoint.TrimEnd('/')), hostPath));
+        return sources;
     }
 }

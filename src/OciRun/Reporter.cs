@@ -30,7 +30,7 @@ public sealed class Reporter(string? logPath, string logFormat, bool debug)
     private void Write(string level, string message)
     {
         if (string.IsNullOrEmpty(logPath)) return;
-        var time = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'");
+        var time = LibContainer.State.Timestamp.UtcNow();
         string line;
         if (logFormat == "json")
         {

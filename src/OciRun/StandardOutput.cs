@@ -1,19 +1,35 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace OciRun;
 
-/// <summary>Writes text to stdout or stderr with one write(2): Console.Out would split it into many.</summary>
-public static class StandardOutput
+/// <summary>
+/// Writes text to stdout or stderr with write(2), in one call where the pipe
+/// takes it: System.Console would split it into many writes and bring its
+/// terminal handling into every start.
+/// </summary>
+public static partial class StandardOutput
 {
-    public static void Write(string text)
+    public static void Write(string text) => WriteAll(1, text);
+
+    public static void Error(string text) => WriteAll(2, text);
+
+    private static unsafe void WriteAll(int fd, string text)
     {
-        using var stdout = Console.OpenStandardOutput();
-        stdout.Write(Encoding.UTF8.GetBytes(text));
+        const int EINTR = 4;
+        var bytes = Encoding.UTF8.GetBytes(text);
+        fixed (byte* start = bytes)
+        {
+            for (var done = 0; done < bytes.Length;)
+            {
+                var n = write(fd, start + done, bytes.Length - done);
+                if (n < 0 && Marshal.GetLastPInvokeError() == EINTR) continue;
+                if (n <= 0) return; // a closed pipe or a full disk: nothing better to do with the output
+                done += (int)n;
+            }
+        }
     }
 
-    public static void Error(string text)
-    {
-        using var stderr = Console.OpenStandardError();
-        stderr.Write(Encoding.UTF8.GetBytes(text));
-    }
+    [LibraryImport("libc", SetLastError = true)]
+    private static unsafe partial nint write(int fd, byte* buffer, nint count);
 }

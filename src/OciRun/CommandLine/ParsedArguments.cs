@@ -7,6 +7,9 @@ public sealed class ParsedArguments(Dictionary<string, string> flags, List<strin
 {
     public IReadOnlyList<string> Positional => positional;
 
+    /// <summary>The positional arguments from `index` on.</summary>
+    public string[] PositionalFrom(int index) => positional.GetRange(index, positional.Count - index).ToArray();
+
     /// <summary>The flag's value, its default if it was not given, or null.</summary>
     public string? Value(string name) =>
         flags.TryGetValue(name, out var value) ? value : Find(name).Default;

@@ -1,3 +1,4 @@
+using System.Text;
 using LibContainer;
 using OciRun.CommandLine;
 
@@ -21,8 +22,7 @@ public static class PsCommand
                 StandardOutput.Write("[" + string.Join(',', pids) + "]\n");
                 return 0;
             case "table":
-                var given = call.Arguments.Positional;
-                string[] args = given.Count > 1 ? [.. given.Skip(1)] : ["-ef"];
+                var args = call.Arguments.Positional.Count > 1 ? call.Arguments.PositionalFrom(1) : ["-ef"];
                 StandardOutput.Write(FilterPs(args, pids));
                 return 0;
             case var other:
@@ -38,8 +38,11 @@ public static class PsCommand
         if (lines.Length == 0) return "";
         var pidColumn = Array.IndexOf(lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries), "PID");
         if (pidColumn < 0) throw new ContainerError("ps output has no PID column");
-        var ours = pids.ToHashSet();
-        var kept = lines.Skip(1).Where(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries) is var f && f.Length > pidColumn && int.TryParse(f[pidColumn], out var p) && ours.Contains(p));
-        return string.Join('\n', [lines[0], .. kept]) + "\n";
+        var ours = new HashSet<int>(pids);
+        var kept = new StringBuilder(lines[0]).Append('\n');
+        foreach (var line in lines.AsSpan(1))
+            if (line.Split(' ', StringSplitOptions.RemoveEmptyEntries) is var f && f.Length > pidColumn && int.TryParse(f[pidColumn], out var p) && ours.Contains(p))
+                kept.Append(line).Append('\n');
+        return kept.ToString();
     }
 }

@@ -9,8 +9,10 @@ public static class ListTable
     public static string Format(IReadOnlyList<OciState> states)
     {
         var rows = new List<string[]> { new[] { "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER" } };
-        rows.AddRange(states.Select(s => new[] { s.Id, s.Pid.ToString(), s.Status, s.Bundle, s.Created, s.Owner }));
-        var widths = Enumerable.Range(0, 6).Select(c => Math.Max(12, rows.Max(r => r[c].Length) + 3)).ToArray();
+        foreach (var s in states) rows.Add([s.Id, s.Pid.ToString(), s.Status, s.Bundle, s.Created, s.Owner]);
+        var widths = new int[6];
+        foreach (var row in rows)
+            for (var c = 0; c < 6; c++) widths[c] = Math.Max(widths[c], Math.Max(12, row[c].Length + 3));
         var text = new StringBuilder();
         foreach (var row in rows)
         {
