@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Globalization;
 using LibContainer.Cgroups;
 using LibContainer.Interop;

@@ -29,7 +29,7 @@ public sealed record CgroupLayout(CgroupMode Mode, IReadOnlyList<Hierarchy> Hier
                 _ => null,
             };
             // A hierarchy mounted twice (or shadowed) is used at its first mount point.
-            if (h is not null && !hierarchies.Any(x => x.Key == h.Key && x.IsV2 == h.IsV2))
+            if (h is not null && !hierarchies.Exists(x => x.Key == h.Key && x.IsV2 == h.IsV2))
                 hierarchies.Add(h);
         }
 
@@ -40,8 +40,8 @@ public sealed record CgroupLayout(CgroupMode Mode, IReadOnlyList<Hierarchy> Hier
             if (parts.Length == 3) own[parts[0] == "0" ? "" : parts[1]] = parts[2];
         }
 
-        var hasV1 = hierarchies.Any(h => !h.IsV2);
-        var hasV2 = hierarchies.Any(h => h.IsV2);
+        var hasV1 = hierarchies.Exists(h => !h.IsV2);
+        var hasV2 = hierarchies.Exists(h => h.IsV2);
         var mode = hasV1 ? (hasV2 ? CgroupMode.Hybrid : CgroupMode.Legacy) : CgroupMode.Unified;
         if (!hasV1 && !hasV2) throw new ContainerError("no cgroup filesystem is mounted: mount cgroup2 on /sys/fs/cgroup");
         // In hybrid mode only the v1 controllers matter, plus the unified tree if it holds controllers.
@@ -62,7 +62,10 @@ public sealed record CgroupLayout(CgroupMode Mode, IReadOnlyList<Hierarchy> Hier
 
     private static string V1Key(string superOptions)
     {
-        var known = superOptions.Split(',').Where(o => o != "rw" && o != "ro" && !o.StartsWith("release_agent") && o != "clone_children" && o != "noprefix" && o != "xattr" && o != "cpuset_v2_mode" && o != "nsdelegate" && o != "favordynmods");
+        var known = new List<string>();
+        foreach (var o in superOptions.Split(','))
+            if (o != "rw" && o != "ro" && !o.StartsWith("release_agent") && o != "clone_children" && o != "noprefix" && o != "xattr" && o != "cpuset_v2_mode" && o != "nsdelegate" && o != "favordynmods")
+                known.Add(o);
         return string.Join(',', known);
     }
 

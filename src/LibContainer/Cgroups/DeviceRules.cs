@@ -27,15 +27,22 @@ public static class DeviceRules
     {
         var rules = new List<DeviceRule>(spec.Linux?.Resources?.Devices ?? []);
         // A fifo ("p") is no device to the devices cgroup, which knows only a, b and c.
-        foreach (var d in (spec.Linux?.Devices ?? []).Where(d => d.Type != "p"))
+        foreach (var d in spec.Linux?.Devices ?? [])
+        {
+            if (d.Type == "p") continue;
             rules.Add(new DeviceRule { Allow = true, Type = d.Type == "u" ? "c" : d.Type, Major = d.Major, Minor = d.Minor, Access = "rwm" });
+        }
         rules.AddRange(DefaultAllowed);
         return rules;
     }
 
     /// <summary>(file, line) writes in order, e.g. ("devices.deny", "a *:* rwm").</summary>
-    public static IReadOnlyList<(string File, string Line)> PlanV1(IEnumerable<DeviceRule> rules) =>
-        rules.Select(r => (r.Allow ? "devices.allow" : "devices.deny", Line(r))).ToList();
+    public static IReadOnlyList<(string File, string Line)> PlanV1(IEnumerable<DeviceRule> rules)
+    {
+        var plan = new List<(string File, string Line)>();
+        foreach (var r in rules) plan.Add((r.Allow ? "devices.allow" : "devices.deny", Line(r)));
+        return plan;
+    }
 
     private static string Line(DeviceRule r)
     {

@@ -17,9 +17,16 @@ public sealed class V1Manager(IReadOnlyDictionary<string, string> paths) : ICgro
     }
 
     // In hybrid mode the unified hierarchy is the "" entry: it is joined by CLONE_INTO_CGROUP.
-    public CgroupPlacement Placement => new(
-        Paths.Where(p => p.Key != "").Select(p => Path.Combine(p.Value, "tasks")).ToList(),
-        Paths.GetValueOrDefault(""));
+    public CgroupPlacement Placement
+    {
+        get
+        {
+            var taskFiles = new List<string>();
+            foreach (var (key, dir) in Paths)
+                if (key != "") taskFiles.Add(Path.Combine(dir, "tasks"));
+            return new(taskFiles, Paths.GetValueOrDefault(""));
+        }
+    }
 
     public void SetResources(Resources? resources)
     {
@@ -30,7 +37,16 @@ public sealed class V1Manager(IReadOnlyDictionary<string, string> paths) : ICgro
             CgroupDirectory.Write(dir, file, line);
     }
 
-    public IReadOnlyList<int> Pids() => Paths.Values.SelectMany(CgroupDirectory.Pids).Distinct().ToList();
+    // Each pid once, in the order first seen.
+    public IReadOnlyList<int> Pids()
+    {
+        var seen = new HashSet<int>();
+        var pids = new List<int>();
+        foreach (var dir in Paths.Values)
+            foreach (var pid in CgroupDirectory.Pids(dir))
+                if (seen.Add(pid)) pids.Add(pid);
+        return pids;
+    }
 
     public void Destroy()
     {

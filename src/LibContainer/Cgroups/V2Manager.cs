@@ -18,7 +18,15 @@ public sealed class V2Manager(string path) : ICgroupManager
             throw new ContainerError("linux.resources.devices: device control on cgroup v2 is not supported yet");
     }
 
-    public IReadOnlyList<int> Pids() => CgroupDirectory.Pids(path).Distinct().ToList();
+    // Each pid once, in the order first seen.
+    public IReadOnlyList<int> Pids()
+    {
+        var seen = new HashSet<int>();
+        var pids = new List<int>();
+        foreach (var pid in CgroupDirectory.Pids(path))
+            if (seen.Add(pid)) pids.Add(pid);
+        return pids;
+    }
 
     public void Destroy() => CgroupDirectory.Remove(path);
 }

@@ -72,8 +72,14 @@ internal static unsafe class Syscall
 
         public CStringArray(IReadOnlyList<string> items)
         {
-            var bytes = items.Select(s => Encoding.UTF8.GetBytes(s)).ToArray();
-            var size = (bytes.Length + 1) * sizeof(nint) + bytes.Sum(b => b.Length + 1);
+            var bytes = new byte[items.Count][];
+            var textSize = 0;
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                bytes[i] = Encoding.UTF8.GetBytes(items[i]);
+                textSize = checked(textSize + bytes[i].Length + 1);
+            }
+            var size = (bytes.Length + 1) * sizeof(nint) + textSize;
             var block = (byte*)NativeMemory.Alloc((nuint)size);
             Pointer = (byte**)block;
             var text = block + (bytes.Length + 1) * sizeof(nint);

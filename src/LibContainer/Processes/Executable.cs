@@ -14,7 +14,10 @@ internal static class Executable
             Check(name, name);
             return name;
         }
-        var path = env.LastOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?[5..] ?? "";
+        // The last PATH= entry wins.
+        var path = "";
+        for (var i = env.Count - 1; i >= 0; i--)
+            if (env[i].StartsWith("PATH=", StringComparison.Ordinal)) { path = env[i][5..]; break; }
         foreach (var dir in path.Split(':'))
         {
             var candidate = Path.Combine(dir.Length == 0 ? "." : dir, name);
@@ -42,7 +45,7 @@ internal static class Executable
     public static List<string> Environment(Spec.Process process)
     {
         var env = new List<string>(process.Env ?? []);
-        if (!env.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)))
+        if (!env.Exists(e => e.StartsWith("HOME=", StringComparison.Ordinal)))
             env.Add("HOME=" + HomeOf(process.User?.Uid ?? 0));
         return env;
     }

@@ -58,12 +58,18 @@ public sealed record InitConfig
             NoPivot = root.GetProperty("noPivot").GetBoolean(),
             PreserveFds = root.GetProperty("preserveFds").GetInt32(),
             FifoFd = root.GetProperty("fifoFd").GetInt32(),
-            CgroupMounts = root.GetProperty("cgroupMounts").EnumerateArray()
-                .Select(m => new CgroupMountSource(m.GetProperty("name").GetString()!, m.GetProperty("hostPath").GetString()!))
-                .ToList(),
+            CgroupMounts = DecodeCgroupMounts(root.GetProperty("cgroupMounts")),
             Spec = SpecReader.Read(root.GetProperty("spec")),
             SpecJson = [],
         };
+    }
+
+    private static List<CgroupMountSource> DecodeCgroupMounts(JsonElement array)
+    {
+        var mounts = new List<CgroupMountSource>();
+        foreach (var m in array.EnumerateArray())
+            mounts.Add(new CgroupMountSource(m.GetProperty("name").GetString()!, m.GetProperty("hostPath").GetString()!));
+        return mounts;
     }
 }
 

@@ -30,13 +30,14 @@ internal static class Devices
     {
         // Later entries win: a configured device replaces a default one at the same path.
         var all = new Dictionary<string, Spec.Device>();
-        foreach (var d in Defaults.Concat(configured)) all[d.Path!] = d;
+        foreach (var d in Defaults) all[d.Path!] = d;
+        foreach (var d in configured) all[d.Path!] = d;
         foreach (var d in all.Values) MakeNode(root, d);
 
         using var dev = SafePath.MkdirAll(root, "/dev");
         foreach (var (name, target) in Symlinks) Symlink(dev, name, target);
         if (File.Exists("/proc/kcore")) Symlink(dev, "core", "/proc/kcore");
-        if ((config.Spec.Mounts ?? []).Any(m => m.Destination?.TrimEnd('/') == "/dev/pts"))
+        if ((config.Spec.Mounts ?? []).Exists(m => m.Destination?.TrimEnd('/') == "/dev/pts"))
         {
             // With a private devpts instance, /dev/ptmx must lead to that instance's ptmx.
             LibC.unlinkat(dev.Value, "ptmx", 0);

@@ -65,7 +65,16 @@ public sealed record MountOptions(ulong Flags, ulong ClearedFlags, IReadOnlyList
     ];
 
     /// <summary>Every option name this runtime understands, for `features`.</summary>
-    public static IEnumerable<string> Known => FlagOptions.Keys.Concat(PropagationOptions.Keys).Order(StringComparer.Ordinal);
+    public static IEnumerable<string> Known
+    {
+        get
+        {
+            var known = new List<string>(FlagOptions.Keys);
+            known.AddRange(PropagationOptions.Keys);
+            known.Sort(StringComparer.Ordinal);
+            return known;
+        }
+    }
 
     /// <summary>Splits options; `where` names the field in errors.</summary>
     public static MountOptions Parse(IEnumerable<string>? options, string where)

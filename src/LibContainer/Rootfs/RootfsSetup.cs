@@ -22,8 +22,9 @@ internal sealed class RootfsSetup(InitConfig config)
         PrepareRoot();
         using (var root = Fd.Open(_rootfs, O.PATH | O.DIRECTORY))
         {
-            foreach (var (m, i) in (_spec.Mounts ?? []).Select((m, i) => (m, i)))
-                MountEntry(root, m, $"mounts[{i}]");
+            var mounts = _spec.Mounts ?? [];
+            for (var i = 0; i < mounts.Count; i++)
+                MountEntry(root, mounts[i], $"mounts[{i}]");
             if (!DevIsBindMounted()) Devices.Create(root, _spec.Linux?.Devices ?? [], config);
             MaskAndProtect(root);
             TryMakeCwd(root);
@@ -151,7 +152,7 @@ internal sealed class RootfsSetup(InitConfig config)
     }
 
     private bool DevIsBindMounted() =>
-        (_spec.Mounts ?? []).Any(m => m.Destination?.TrimEnd('/') == "/dev" &&
+        (_spec.Mounts ?? []).Exists(m => m.Destination?.TrimEnd('/') == "/dev" &&
             (m.Type == "bind" || MountOptions.Parse(m.Options, "mounts").IsBind));
 
     /// <summary>maskedPaths and readonlyPaths, resolved inside the rootfs.</summary>

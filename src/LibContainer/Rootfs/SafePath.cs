@@ -72,16 +72,26 @@ internal static unsafe class SafePath
         return Open(root, path, O.PATH);
     }
 
-    public static IEnumerable<string> Components(string path) =>
-        path.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".");
+    public static List<string> Components(string path)
+    {
+        var parts = new List<string>();
+        foreach (var p in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+            if (p != ".") parts.Add(p);
+        return parts;
+    }
 
     public static string ParentOf(string path)
     {
-        var parts = Components(path).ToList();
-        return "/" + string.Join('/', parts.Take(Math.Max(0, parts.Count - 1)));
+        var parts = Components(path);
+        if (parts.Count > 0) parts.RemoveAt(parts.Count - 1);
+        return "/" + string.Join('/', parts);
     }
 
-    public static string NameOf(string path) => Components(path).LastOrDefault() ?? "";
+    public static string NameOf(string path)
+    {
+        var parts = Components(path);
+        return parts.Count > 0 ? parts[^1] : "";
+    }
 
     private static string Relative(string path)
     {

@@ -196,7 +196,8 @@ public static class SpecValidator
     private static void CheckSysctl(Linux linux, List<string> p)
     {
         // A namespace the container creates or joins by path is not the runtime's own (the host's).
-        var own = (linux.Namespaces ?? []).Select(n => n.Type).ToHashSet();
+        var own = new HashSet<string?>();
+        foreach (var n in linux.Namespaces ?? []) own.Add(n.Type);
         foreach (var key in (linux.Sysctl ?? []).Keys)
         {
             var where = $"linux.sysctl[\"{key}\"]";
@@ -220,7 +221,7 @@ public static class SpecValidator
             var d = r.Devices![i];
             if (d.Type is not (null or "" or "a" or "c" or "b"))
                 p.Add($"linux.resources.devices[{i}].type: must be a, c or b, not \"{d.Type}\"");
-            if (d.Access is { Length: > 0 } access && access.Any(c => c is not ('r' or 'w' or 'm')))
+            if (d.Access is { Length: > 0 } access && access.AsSpan().ContainsAnyExcept('r', 'w', 'm'))
                 p.Add($"linux.resources.devices[{i}].access: must be made of r, w and m, not \"{access}\"");
         }
         // Records compare by value: a section equal to an empty one asks for nothing.

@@ -20,8 +20,13 @@ public sealed class StateStore(string root)
 
     public static void ValidateId(string id)
     {
-        static bool Allowed(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '+' or '-' or '.';
-        if (id.Length == 0 || !id.All(Allowed) || id is "." or "..")
+        static bool AllAllowed(string s)
+        {
+            foreach (var c in s)
+                if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '+' or '-' or '.')) return false;
+            return true;
+        }
+        if (id.Length == 0 || !AllAllowed(id) || id is "." or "..")
             throw new ContainerError($"invalid container ID \"{id}\": use letters, digits, '_', '+', '-' and '.'");
     }
 
@@ -80,9 +85,10 @@ public sealed class StateStore(string root)
     public IEnumerable<string> Ids()
     {
         if (!Directory.Exists(Root)) return [];
-        return Directory.EnumerateDirectories(Root)
-            .Select(d => Path.GetFileName(d)!)
-            .Order(StringComparer.Ordinal);
+        var ids = new List<string>();
+        foreach (var d in Directory.EnumerateDirectories(Root)) ids.Add(Path.GetFileName(d));
+        ids.Sort(StringComparer.Ordinal);
+        return ids;
     }
 
     /// <summary>Derives a container's status from its init process and exec.fifo.</summary>
