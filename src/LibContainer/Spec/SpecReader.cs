@@ -247,7 +247,7 @@ internal static class SpecReader
         JsonValueKind.True or JsonValueKind.False => $"{e.GetRawText()}",
         JsonValueKind.Array => "an array",
         JsonValueKind.Object => "an object",
-        _ => e.ValueKind.ToString().ToLowerInvariant(),
+        _ => "null",
     };
 
     /// <summary>The field, or null when it is absent or JSON null.</summary>
