@@ -12,7 +12,7 @@ public static class Features
     public static string Json()
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = LibContainer.Spec.MinimalJsonEncoder.Instance }))
         {
             json.WriteStartObject();
             json.WriteString("ociVersionMin", "1.0.0");

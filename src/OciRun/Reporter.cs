@@ -35,7 +35,7 @@ public sealed class Reporter(string? logPath, string logFormat, bool debug)
         if (logFormat == "json")
         {
             using var buffer = new MemoryStream();
-            using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = LibContainer.Spec.MinimalJsonEncoder.Instance }))
             {
                 json.WriteStartObject();
                 json.WriteString("level", level);

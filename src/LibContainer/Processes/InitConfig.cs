@@ -23,7 +23,7 @@ public sealed record InitConfig
     public byte[] Encode()
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, Encoder = LibContainer.Spec.MinimalJsonEncoder.Instance }))
         {
             json.WriteStartObject();
             json.WriteString("bundle", Bundle);

@@ -107,7 +107,7 @@ public static class StateJson
     private static byte[] Build(bool indented, Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = LibContainer.Spec.MinimalJsonEncoder.Instance }))
             write(json);
         return buffer.ToArray();
     }
