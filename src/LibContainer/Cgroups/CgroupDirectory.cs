@@ -60,6 +60,17 @@ internal static class CgroupDirectory
             if (int.TryParse(line, out var pid)) yield return pid;
     }
 
+    /// <summary>The PIDs in these directory trees, each once, in the order first seen.</summary>
+    public static List<int> DistinctPids(IEnumerable<string> dirs)
+    {
+        var seen = new HashSet<int>();
+        var pids = new List<int>();
+        foreach (var dir in dirs)
+            foreach (var pid in Pids(dir))
+                if (seen.Add(pid)) pids.Add(pid);
+        return pids;
+    }
+
     /// <summary>SIGKILLs everything inside, then removes the directory tree bottom-up.</summary>
     public static void Remove(string dir)
     {

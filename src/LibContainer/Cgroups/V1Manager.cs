@@ -37,16 +37,7 @@ public sealed class V1Manager(IReadOnlyDictionary<string, string> paths) : ICgro
             CgroupDirectory.Write(dir, file, line);
     }
 
-    // Each pid once, in the order first seen.
-    public IReadOnlyList<int> Pids()
-    {
-        var seen = new HashSet<int>();
-        var pids = new List<int>();
-        foreach (var dir in Paths.Values)
-            foreach (var pid in CgroupDirectory.Pids(dir))
-                if (seen.Add(pid)) pids.Add(pid);
-        return pids;
-    }
+    public IReadOnlyList<int> Pids() => CgroupDirectory.DistinctPids(Paths.Values);
 
     public void Destroy()
     {

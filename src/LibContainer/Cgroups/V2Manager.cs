@@ -18,15 +18,7 @@ public sealed class V2Manager(string path) : ICgroupManager
             throw new ContainerError("linux.resources.devices: device control on cgroup v2 is not supported yet");
     }
 
-    // Each pid once, in the order first seen.
-    public IReadOnlyList<int> Pids()
-    {
-        var seen = new HashSet<int>();
-        var pids = new List<int>();
-        foreach (var pid in CgroupDirectory.Pids(path))
-            if (seen.Add(pid)) pids.Add(pid);
-        return pids;
-    }
+    public IReadOnlyList<int> Pids() => CgroupDirectory.DistinctPids([path]);
 
     public void Destroy() => CgroupDirectory.Remove(path);
 }
