@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using LibContainer.Cgroups;
 using LibContainer.Interop;
 using LibContainer.Processes;
@@ -25,7 +26,14 @@ public sealed class Containers(string root)
     private readonly StateStore _store = new(root);
 
     /// <summary>Creates the container and leaves its init waiting for `start`. Returns init's PID.</summary>
-    public int Create(CreateOptions options)
+    public int Create(CreateOptions options) => Create(options, startReader: null);
+
+    /// <summary>
+    /// With `startReader`, exec.fifo is opened for reading (and handed to the
+    /// caller) before init starts, so init goes on to exec the process as soon
+    /// as it is ready instead of waiting for `start`: that is `run`.
+    /// </summary>
+    private int Create(CreateOptions options, StrongBox<Fd?>? startReader)
     {
         StateStore.ValidateId(options.Id);
         if (options.PreserveFds < 0) throw new ContainerError("--preserve-fds must not be negative");
@@ -50,12 +58,19 @@ public sealed class Containers(string root)
         var initPid = 0;
         try
         {
+            var fifo = _store.FifoOf(options.Id);
+            Syscall.Check(LibC.mkfifoat(AT.FDCWD, fifo, 0x192 /* 0622 */), $"mkfifo {fifo}");
+            Syscall.Check(LibC.fchmodat(AT.FDCWD, fifo, 0x192, 0), $"chmod {fifo}"); // past the umask
+            if (startReader is not null) startReader.Value = Fd.Open(fifo, O.RDONLY | O.NONBLOCK);
+
+            // Init is spawned first and starts up while the cgroup is made; only its
+            // v2 directory must exist now, as init is cloned straight into it.
+            var placement = cgroup.Placement;
+            if (placement.V2Directory is { } v2) CgroupDirectory.Create(v2);
+            using var launch = InitLauncher.Spawn(fifo, placement.V2Directory);
             cgroup.Create();
             if (spec.Linux?.Resources?.Devices is { Count: > 0 })
                 cgroup.SetResources(spec.Linux.Resources with { Devices = [.. DeviceRules.Effective(spec)] });
-            var fifo = _store.FifoOf(options.Id);
-            Syscall.Check(LibC.mkfifoat(AT.FDCWD, fifo, 0x192 /* 0622 */), $"mkfifo {fifo}");
-            File.SetUnixFileMode(fifo, (UnixFileMode)0x192 /* 0622 */);
 
             var config = new InitConfig
             {
@@ -67,7 +82,7 @@ public sealed class Containers(string root)
                 PreserveFds = options.PreserveFds,
                 CgroupMounts = CgroupMountSources(layout, cgroup),
             };
-            initPid = InitLauncher.Launch(config, cgroup, fifo, pid => initPid = pid);
+            initPid = launch.Complete(BootstrapMessage.From(spec, placement.V1TaskFiles), config, pid => initPid = pid);
             var started = ProcessProbe.Read(initPid) ?? throw new ContainerError("container init exited right after it was ready");
             _store.Save(new ContainerState
             {
@@ -88,6 +103,7 @@ public sealed class Containers(string root)
         catch
         {
             if (initPid > 0) LibC.kill(initPid, 9);
+            startReader?.Value?.Dispose();
             try { cgroup.Destroy(); } catch (ContainerError) { /* the original error matters more */ }
             _store.Remove(options.Id);
             throw;
@@ -189,10 +205,14 @@ public sealed class Containers(string root)
     {
         // Init's first parent exits right after forking it; as a subreaper we inherit init and can wait for it.
         Syscall.Check(LibC.prctl(Pr.SET_CHILD_SUBREAPER, 1, 0, 0, 0), "prctl PR_SET_CHILD_SUBREAPER");
-        var pid = Create(options);
+        var startReader = new StrongBox<Fd?>();
+        var pid = Create(options, startReader);
+        // exec.fifo has had a reader all along, so init did not wait for `start`;
+        // the reader stays open until init is gone, or init could block opening it.
+        using var reader = startReader.Value;
         try
         {
-            Start(options.Id);
+            File.Delete(_store.FifoOf(options.Id));
             onStarted?.Invoke(pid);
             int status = 0;
             Syscall.Check(Syscall.Retry(() => LibC.waitpid(pid, out status, 0)), "wait for the container");

@@ -1,55 +1,89 @@
 using System.Text;
-using LibContainer.Cgroups;
 using LibContainer.Interop;
 
 namespace LibContainer.Processes;
 
 /// <summary>
-/// The parent side of container creation: spawns `oci-run init` into the
-/// cgroup (see CgroupPlacement), sends the bootstrap and config frames, and
-/// waits until init reports ready or fails.
+/// The parent side of container creation, in two steps so the parent's own
+/// work overlaps init's start-up: Spawn starts `oci-run init` (its exec and
+/// C start-up take about a millisecond) and returns at once; Complete sends
+/// the bootstrap and config frames and waits until init reports ready or
+/// fails. Disposing an incomplete launch kills what was spawned.
 /// </summary>
-internal static unsafe class InitLauncher
+internal sealed unsafe class InitLauncher : IDisposable
 {
-    /// <summary>Returns the PID of the init process, blocked on exec.fifo. `onPid` runs as soon as it is known.</summary>
-    public static int Launch(InitConfig config, ICgroupManager cgroup, string fifoPath, Action<int> onPid)
-    {
-        using var fifo = Fd.Open(fifoPath, O.PATH);
-        var pair = stackalloc int[2];
-        const int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000;
-        Syscall.Check(LibC.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), "socketpair");
-        using var channel = new SyncChannel(pair[0]);
-        var placement = cgroup.Placement;
-        int stage0;
-        using (var childEnd = new Fd(pair[1]))
-        using (var v2 = placement.V2Directory is { } dir ? Fd.Open(dir, O.RDONLY | O.DIRECTORY) : null)
-            stage0 = Spawn(childEnd.Value, fifo.Value, v2?.Value ?? -1);
+    private readonly SyncChannel _channel;
+    private readonly Fd _fifo;
+    private int _stage0;
+    private int _initPid;
 
-        var initPid = 0;
+    private InitLauncher(SyncChannel channel, Fd fifo, int stage0)
+    {
+        _channel = channel;
+        _fifo = fifo;
+        _stage0 = stage0;
+    }
+
+    /// <summary>
+    /// Spawns init, which waits in its C stage for the bootstrap frame. The v2
+    /// cgroup directory, if any, must exist: init is cloned straight into it.
+    /// </summary>
+    public static InitLauncher Spawn(string fifoPath, string? v2CgroupDirectory)
+    {
+        var fifo = Fd.Open(fifoPath, O.PATH);
         try
         {
-            channel.Send(FrameType.Bootstrap, BootstrapMessage.From(config.Spec, placement.V1TaskFiles).Encode());
-            initPid = ExpectChildPid(channel, stage0);
-            onPid(initPid);
-            Reap(stage0);
-            stage0 = 0;
-            channel.Send(FrameType.Config, (config with { FifoFd = fifo.Value }).Encode());
-            ExpectReady(channel);
-            return initPid;
+            var pair = stackalloc int[2];
+            const int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000;
+            Syscall.Check(LibC.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), "socketpair");
+            var channel = new SyncChannel(pair[0]);
+            try
+            {
+                using var childEnd = new Fd(pair[1]);
+                using var v2 = v2CgroupDirectory is { } dir ? Fd.Open(dir, O.RDONLY | O.DIRECTORY) : null;
+                return new InitLauncher(channel, fifo, SpawnInit(childEnd.Value, fifo.Value, v2?.Value ?? -1));
+            }
+            catch
+            {
+                channel.Dispose();
+                throw;
+            }
         }
         catch
         {
-            if (initPid > 0) LibC.kill(initPid, 9);
-            if (stage0 > 0)
-            {
-                LibC.kill(stage0, 9);
-                Reap(stage0);
-            }
+            fifo.Dispose();
             throw;
         }
     }
 
-    private static int Spawn(int syncFd, int fifoFd, int cgroupFd)
+    /// <summary>Returns the PID of the init process, blocked on exec.fifo. `onPid` runs as soon as it is known.</summary>
+    public int Complete(BootstrapMessage bootstrap, InitConfig config, Action<int> onPid)
+    {
+        _channel.Send(FrameType.Bootstrap, bootstrap.Encode());
+        _initPid = ExpectChildPid();
+        onPid(_initPid);
+        Reap(_stage0);
+        _stage0 = 0;
+        _channel.Send(FrameType.Config, (config with { FifoFd = _fifo.Value }).Encode());
+        ExpectReady();
+        var pid = _initPid;
+        _initPid = 0; // ready: from here on the caller owns it
+        return pid;
+    }
+
+    public void Dispose()
+    {
+        if (_initPid > 0) LibC.kill(_initPid, 9);
+        if (_stage0 > 0)
+        {
+            LibC.kill(_stage0, 9);
+            Reap(_stage0);
+        }
+        _channel.Dispose();
+        _fifo.Dispose();
+    }
+
+    private static int SpawnInit(int syncFd, int fifoFd, int cgroupFd)
     {
         // Init runs from a copy of this binary that nothing can write to (CVE-2019-5736).
         using var exe = new Fd(Syscall.Check(LibC.ocirun_sealed_exe(), "make a sealed copy of the oci-run binary"));
@@ -61,9 +95,9 @@ internal static unsafe class InitLauncher
         return pid;
     }
 
-    private static int ExpectChildPid(SyncChannel channel, int stage0)
+    private int ExpectChildPid()
     {
-        var frame = channel.Receive();
+        var frame = _channel.Receive();
         switch (frame)
         {
             case (FrameType.ChildPid, { Length: 4 } payload):
@@ -71,15 +105,17 @@ internal static unsafe class InitLauncher
             case (FrameType.Error, var payload):
                 throw new ContainerError($"container init: {Encoding.UTF8.GetString(payload)}");
             case null:
-                throw new ContainerError($"container init exited before joining its namespaces ({Describe(Reap(stage0))})");
+                var status = Reap(_stage0);
+                _stage0 = 0;
+                throw new ContainerError($"container init exited before joining its namespaces ({Describe(status)})");
             default:
                 throw new ContainerError($"container init: unexpected frame {frame.Value.Type}");
         }
     }
 
-    private static void ExpectReady(SyncChannel channel)
+    private void ExpectReady()
     {
-        var frame = channel.Receive();
+        var frame = _channel.Receive();
         switch (frame)
         {
             case (FrameType.Ready, _):
