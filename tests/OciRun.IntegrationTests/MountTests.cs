@@ -30,6 +30,8 @@ public sealed class MountTests : ContainerTest
         mounts["/sys"].Type.Should().Be("sysfs");
         mounts["/sys"].Options.Should().StartWith("ro");
         mounts.Keys.Should().Contain(k => k.StartsWith("/sys/fs/cgroup/"));
+        mounts.Where(m => m.Key.StartsWith("/sys/fs/cgroup")).Should()
+            .OnlyContain(m => m.Value.Options.StartsWith("ro"), "the config mounts cgroupfs read-only, every hierarchy included");
         mounts["/proc/sys"].Options.Should().StartWith("ro", "readonlyPaths makes /proc/sys read-only");
         foreach (var masked in new[] { "/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug" }.Where(Path.Exists))
             mounts.Should().ContainKey(masked, "maskedPaths covers what exists");

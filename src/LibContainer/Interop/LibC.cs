@@ -92,16 +92,6 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int prlimit(int pid, int resource, in RLimit newLimit, out RLimit oldLimit);
 
-    // glibc's set*id wrappers apply the change to every thread of the process,
-    // which is what a multithreaded .NET init needs.
-    [LibraryImport(Lib, SetLastError = true)]
-    public static partial int setgroups(nint size, uint* list);
-
-    [LibraryImport(Lib, SetLastError = true)]
-    public static partial int setresuid(uint ruid, uint euid, uint suid);
-
-    [LibraryImport(Lib, SetLastError = true)]
-    public static partial int setresgid(uint rgid, uint egid, uint sgid);
 
     [LibraryImport(Lib)]
     public static partial uint umask(uint mask);

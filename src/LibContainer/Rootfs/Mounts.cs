@@ -28,5 +28,24 @@ internal static class Mounts
         return st;
     }
 
+    /// <summary>
+    /// Makes the mount at `fd` and every mount below it read-only in one call
+    /// (mount_setattr, Linux 5.12); false where the kernel lacks it.
+    /// </summary>
+    public static unsafe bool TryMakeReadOnlyRecursive(Fd fd, string what)
+    {
+        const ulong MOUNT_ATTR_RDONLY = 1;
+        const int AT_RECURSIVE = 0x8000;
+        var attr = stackalloc ulong[4]; // struct mount_attr: attr_set, attr_clr, propagation, userns_fd
+        attr[0] = MOUNT_ATTR_RDONLY;
+        attr[1] = attr[2] = attr[3] = 0;
+        fixed (byte* empty = "\0"u8)
+        {
+            if (LibC.syscall(Sys.mount_setattr, fd.Value, (long)empty, AT.EMPTY_PATH | AT_RECURSIVE, (long)attr, 32) == 0) return true;
+        }
+        if (Syscall.LastErrno == Errno.ENOSYS) return false;
+        throw ContainerError.FromErrno($"mount {what} read-only", Syscall.LastErrno);
+    }
+
     public static bool IsDirectory(Fd fd) => (StatOf(fd).Mode & StatMode.S_IFMT) == StatMode.S_IFDIR;
 }

@@ -127,26 +127,33 @@ internal sealed class RootfsSetup(InitConfig config)
         foreach (var source in sources)
         {
             var sub = $"{dest.TrimEnd('/')}/{source.Name}";
-            using (SafePath.MkdirAll(root, sub)) { }
-            BindReadOnlyIf(root, source.HostPath, sub, readOnly, $"{where}: cgroup {source.Name}");
+            using (var subTarget = SafePath.MkdirAll(root, sub))
+                Mounts.Mount(source.HostPath, ProcPath(subTarget), null, MS.BIND | MS.REC, null, $"{where}: cgroup {source.Name}");
             // Co-mounted controllers ("cpu,cpuacct") are also reachable by each name, as on the host.
             if (source.Name.Contains(','))
                 using (var dir = SafePath.Open(root, dest, O.PATH | O.DIRECTORY))
                     foreach (var alias in source.Name.Split(','))
                         LibC.symlinkat(source.Name, dir.Value, alias);
         }
-        if (readOnly)
-        {
-            using var mounted = SafePath.Open(root, dest, O.PATH);
+        if (!readOnly) return;
+        using (var mounted = SafePath.Open(root, dest, O.PATH))
+            if (Mounts.TryMakeReadOnlyRecursive(mounted, $"{where}: {dest}")) return;
+        // Kernels before 5.12: one remount per hierarchy, then the tmpfs.
+        foreach (var source in sources)
+            RemountReadOnly(root, $"{dest.TrimEnd('/')}/{source.Name}", $"{where}: cgroup {source.Name}");
+        using (var mounted = SafePath.Open(root, dest, O.PATH))
             Mounts.Mount(null, ProcPath(mounted), null, flags | MS.RDONLY | MS.REMOUNT, "mode=755", $"{where}: read-only {dest}");
-        }
     }
 
     private void BindReadOnlyIf(Fd root, string hostPath, string dest, bool readOnly, string what)
     {
         using (var target = SafePath.MkdirAll(root, dest))
             Mounts.Mount(hostPath, ProcPath(target), null, MS.BIND | MS.REC, null, what);
-        if (!readOnly) return;
+        if (readOnly) RemountReadOnly(root, dest, what);
+    }
+
+    private static void RemountReadOnly(Fd root, string dest, string what)
+    {
         using var mounted = SafePath.Open(root, dest, O.PATH);
         Mounts.Mount(null, ProcPath(mounted), null, MS.BIND | MS.REMOUNT | MS.RDONLY | Mounts.LockedFlags(mounted), null, $"{what} read-only");
     }

@@ -31,11 +31,14 @@ internal static unsafe class ProcessIdentity
         var user = process.User ?? new User();
         // Keep the permitted set across the uid change; capset then sets exactly what the config asks.
         Syscall.Check(LibC.prctl(Pr.SET_KEEPCAPS, 1, 0, 0, 0), "prctl PR_SET_KEEPCAPS");
+        // Raw syscalls change this thread only, like capset: it is the one that
+        // execs, and execve ends every other thread. glibc's wrappers would stop
+        // each runtime thread to change it too, at ~70 us a call.
         var groups = (user.AdditionalGids ?? []).ToArray();
         fixed (uint* g = groups)
-            Syscall.Check(LibC.setgroups(groups.Length, g), "setgroups");
-        Syscall.Check(LibC.setresgid(user.Gid, user.Gid, user.Gid), $"setgid {user.Gid}");
-        Syscall.Check(LibC.setresuid(user.Uid, user.Uid, user.Uid), $"setuid {user.Uid}");
+            Syscall.Check(LibC.syscall(Sys.setgroups, groups.Length, (long)g, 0, 0, 0), "setgroups");
+        Syscall.Check(LibC.syscall(Sys.setresgid, user.Gid, user.Gid, user.Gid, 0, 0), $"setgid {user.Gid}");
+        Syscall.Check(LibC.syscall(Sys.setresuid, user.Uid, user.Uid, user.Uid, 0, 0), $"setuid {user.Uid}");
         Syscall.Check(LibC.prctl(Pr.SET_KEEPCAPS, 0, 0, 0, 0), "prctl PR_SET_KEEPCAPS");
 
         if (caps is not null)
