@@ -37,6 +37,9 @@ public sealed class Containers(string root)
     {
         StateStore.ValidateId(options.Id);
         if (options.PreserveFds < 0) throw new ContainerError("--preserve-fds must not be negative");
+        // Init is spawned first: it execs and starts up while the config is read
+        // and the cgroup made, then waits for the bootstrap frame.
+        using var launch = InitLauncher.Spawn();
         var bundle = Path.GetFullPath(options.Bundle);
         var (spec, specJson) = SpecLoader.Load(bundle);
         SpecValidator.Validate(spec);
@@ -62,12 +65,6 @@ public sealed class Containers(string root)
             Syscall.Check(LibC.mkfifoat(AT.FDCWD, fifo, 0x192 /* 0622 */), $"mkfifo {fifo}");
             Syscall.Check(LibC.fchmodat(AT.FDCWD, fifo, 0x192, 0), $"chmod {fifo}"); // past the umask
             if (startReader is not null) startReader.Value = Fd.Open(fifo, O.RDONLY | O.NONBLOCK);
-
-            // Init is spawned first and starts up while the cgroup is made; only its
-            // v2 directory must exist now, as init is cloned straight into it.
-            var placement = cgroup.Placement;
-            if (placement.V2Directory is { } v2) CgroupDirectory.Create(v2);
-            using var launch = InitLauncher.Spawn(fifo, placement.V2Directory);
             cgroup.Create();
             if (spec.Linux?.Resources?.Devices is { Count: > 0 })
                 cgroup.SetResources(spec.Linux.Resources with { Devices = [.. DeviceRules.Effective(spec)] });
@@ -80,9 +77,10 @@ public sealed class Containers(string root)
                 Rootfs = rootfs,
                 NoPivot = options.NoPivot,
                 PreserveFds = options.PreserveFds,
+                FifoPath = fifo,
                 CgroupMounts = CgroupMountSources(layout, cgroup),
             };
-            initPid = launch.Complete(BootstrapMessage.From(spec, placement.V1TaskFiles), config, pid => initPid = pid);
+            initPid = launch.Complete(BootstrapMessage.From(spec, cgroup.Placement), config, pid => initPid = pid);
             var started = ProcessProbe.Read(initPid) ?? throw new ContainerError("container init exited right after it was ready");
             _store.Save(new ContainerState
             {

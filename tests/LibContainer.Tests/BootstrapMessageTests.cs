@@ -9,7 +9,7 @@ namespace LibContainer.Tests;
 public sealed class BootstrapMessageTests
 {
     // enum ocirun_attr_type in Interop/Native/bootstrap.h
-    private const uint CloneFlags = 1, NsPath = 2, CgroupTasks = 5;
+    private const uint CloneFlags = 1, NsPath = 2, CgroupTasks = 5, CgroupV2Dir = 6;
 
     /// <summary>Reads the attribute list as the C stage does: u32 type, u32 length, value padded to 4 bytes.</summary>
     private static List<(uint Type, byte[] Value)> Attributes(byte[] bytes)
@@ -37,7 +37,7 @@ public sealed class BootstrapMessageTests
     {
         var spec = WithNamespaces(new() { Type = "pid" }, new() { Type = "network" }, new() { Type = "ipc" }, new() { Type = "uts" },
             new() { Type = "mount" }, new() { Type = "cgroup" });
-        var message = BootstrapMessage.From(spec, []);
+        var message = BootstrapMessage.From(spec, new([], null));
         message.CloneFlags.Should().Be(Clone.NEWPID | Clone.NEWNET | Clone.NEWIPC | Clone.NEWUTS | Clone.NEWNS | Clone.NEWCGROUP);
         message.JoinPaths.Should().BeEmpty();
     }
@@ -47,31 +47,33 @@ public sealed class BootstrapMessageTests
     {
         var spec = WithNamespaces(new() { Type = "pid" }, new() { Type = "mount" },
             new() { Type = "network", Path = "/var/run/netns/cni-1" }, new() { Type = "ipc", Path = "/proc/7/ns/ipc" });
-        var message = BootstrapMessage.From(spec, ["/sys/fs/cgroup/memory/c1/tasks"]);
+        var message = BootstrapMessage.From(spec, new(["/sys/fs/cgroup/memory/c1/tasks"], "/sys/fs/cgroup/unified/c1"));
         message.CloneFlags.Should().Be(Clone.NEWPID | Clone.NEWNS);
         message.JoinPaths.Should().Equal((Clone.NEWNET, "/var/run/netns/cni-1"), (Clone.NEWIPC, "/proc/7/ns/ipc"));
         message.CgroupTaskFiles.Should().Equal("/sys/fs/cgroup/memory/c1/tasks");
+        message.CgroupV2Directory.Should().Be("/sys/fs/cgroup/unified/c1");
     }
 
     [Fact]
     public void An_empty_path_means_a_new_namespace()
     {
-        BootstrapMessage.From(WithNamespaces(new Namespace { Type = "uts", Path = "" }), []).CloneFlags.Should().Be(Clone.NEWUTS);
+        BootstrapMessage.From(WithNamespaces(new Namespace { Type = "uts", Path = "" }), new([], null)).CloneFlags.Should().Be(Clone.NEWUTS);
     }
 
     [Fact]
     public void No_namespaces_is_zero_flags()
     {
-        BootstrapMessage.From(Specs.Valid() with { Linux = null }, []).CloneFlags.Should().Be(0);
+        BootstrapMessage.From(Specs.Valid() with { Linux = null }, new([], null)).CloneFlags.Should().Be(0);
     }
 
     [Fact]
     public void The_encoding_is_the_documented_attribute_list_byte_for_byte()
     {
-        var bytes = new BootstrapMessage(0x20000000, [(0x40000000, "/n")], ["/t"]).Encode();
+        var bytes = new BootstrapMessage(0x20000000, [(0x40000000, "/n")], ["/t"], "/u").Encode();
         bytes.Should().Equal(
         [
             5, 0, 0, 0, 2, 0, 0, 0, (byte)'/', (byte)'t', 0, 0,
+            6, 0, 0, 0, 2, 0, 0, 0, (byte)'/', (byte)'u', 0, 0,
             1, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0x20,
             2, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0x40, (byte)'/', (byte)'n', 0, 0,
         ]);
@@ -82,18 +84,19 @@ public sealed class BootstrapMessageTests
     {
         var message = new BootstrapMessage(Clone.NEWPID | Clone.NEWNS,
             [(Clone.NEWNET, "/var/run/netns/cni-1"), (Clone.NEWUTS, "/proc/12/ns/uts")],
-            ["/sys/fs/cgroup/memory/c1/tasks", "/sys/fs/cgroup/pids/c1/tasks"]);
+            ["/sys/fs/cgroup/memory/c1/tasks", "/sys/fs/cgroup/pids/c1/tasks"], "/sys/fs/cgroup/unified/c1");
         var attributes = Attributes(message.Encode());
 
-        attributes.Select(a => a.Type).Should().Equal(CgroupTasks, CgroupTasks, CloneFlags, NsPath, NsPath);
+        attributes.Select(a => a.Type).Should().Equal(CgroupTasks, CgroupTasks, CgroupV2Dir, CloneFlags, NsPath, NsPath);
         Encoding.UTF8.GetString(attributes[0].Value).Should().Be("/sys/fs/cgroup/memory/c1/tasks", "no NUL is sent");
         Encoding.UTF8.GetString(attributes[1].Value).Should().Be("/sys/fs/cgroup/pids/c1/tasks");
-        attributes[2].Value.Should().HaveCount(4);
-        BinaryPrimitives.ReadInt32LittleEndian(attributes[2].Value).Should().Be(Clone.NEWPID | Clone.NEWNS);
-        BinaryPrimitives.ReadInt32LittleEndian(attributes[3].Value).Should().Be(Clone.NEWNET);
-        Encoding.UTF8.GetString(attributes[3].Value[4..]).Should().Be("/var/run/netns/cni-1");
-        BinaryPrimitives.ReadInt32LittleEndian(attributes[4].Value).Should().Be(Clone.NEWUTS);
-        Encoding.UTF8.GetString(attributes[4].Value[4..]).Should().Be("/proc/12/ns/uts");
+        Encoding.UTF8.GetString(attributes[2].Value).Should().Be("/sys/fs/cgroup/unified/c1");
+        attributes[3].Value.Should().HaveCount(4);
+        BinaryPrimitives.ReadInt32LittleEndian(attributes[3].Value).Should().Be(Clone.NEWPID | Clone.NEWNS);
+        BinaryPrimitives.ReadInt32LittleEndian(attributes[4].Value).Should().Be(Clone.NEWNET);
+        Encoding.UTF8.GetString(attributes[4].Value[4..]).Should().Be("/var/run/netns/cni-1");
+        BinaryPrimitives.ReadInt32LittleEndian(attributes[5].Value).Should().Be(Clone.NEWUTS);
+        Encoding.UTF8.GetString(attributes[5].Value[4..]).Should().Be("/proc/12/ns/uts");
     }
 
     [Theory]
@@ -103,7 +106,7 @@ public sealed class BootstrapMessageTests
     [InlineData("/abcd")]
     public void Paths_of_any_length_are_padded_to_four_bytes(string path)
     {
-        var bytes = new BootstrapMessage(0, [(Clone.NEWNET, path)], [path]).Encode();
+        var bytes = new BootstrapMessage(0, [(Clone.NEWNET, path)], [path], null).Encode();
         bytes.Length.Should().Be(bytes.Length / 4 * 4);
         var attributes = Attributes(bytes);
         Encoding.UTF8.GetString(attributes[0].Value).Should().Be(path);
@@ -113,7 +116,7 @@ public sealed class BootstrapMessageTests
     [Fact]
     public void A_non_ascii_path_is_measured_in_bytes()
     {
-        var attributes = Attributes(new BootstrapMessage(0, [(Clone.NEWNET, "/run/netns/é")], []).Encode());
+        var attributes = Attributes(new BootstrapMessage(0, [(Clone.NEWNET, "/run/netns/é")], [], null).Encode());
         attributes[1].Value.Length.Should().Be(4 + Encoding.UTF8.GetByteCount("/run/netns/é"));
         Encoding.UTF8.GetString(attributes[1].Value[4..]).Should().Be("/run/netns/é");
     }
@@ -121,6 +124,6 @@ public sealed class BootstrapMessageTests
     [Fact]
     public void A_message_with_nothing_to_do_still_carries_the_clone_flags()
     {
-        Attributes(new BootstrapMessage(0, [], []).Encode()).Should().ContainSingle().Which.Type.Should().Be(CloneFlags);
+        Attributes(new BootstrapMessage(0, [], [], null).Encode()).Should().ContainSingle().Which.Type.Should().Be(CloneFlags);
     }
 }

@@ -135,7 +135,7 @@ internal static unsafe partial class LibC
 
     // From bootstrap.c, linked into the binary.
     [LibraryImport("ocirun_native")]
-    public static partial int ocirun_spawn(int exeFd, byte** argv, byte** envp, int* keepFds, int keepCount, int cgroupFd, out int pid);
+    public static partial int ocirun_spawn(int exeFd, byte** argv, byte** envp, int* keepFds, int keepCount, out int pid);
 
     [LibraryImport("ocirun_native", SetLastError = true)]
     public static partial int ocirun_sealed_exe();

@@ -26,10 +26,10 @@ public static class ContainerInit
             var frame = channel.Receive() ?? throw new ContainerError("the parent closed the sync socket before sending the config");
             if (frame.Type != FrameType.Config) throw new ContainerError($"expected the config frame, got {frame.Type}");
             var config = InitConfig.Decode(frame.Payload);
-            var exec = Prepare(config, out var hostProc);
+            var exec = Prepare(config, out var hostProc, out var fifo);
             channel.Send(FrameType.Ready, []);
             channel.Dispose();
-            WaitForStart(hostProc, config.FifoFd);
+            WaitForStart(hostProc, fifo);
             return Exec(exec, config.PreserveFds);
         }
         catch (ContainerError e)
@@ -44,11 +44,13 @@ public static class ContainerInit
 
     private sealed record ExecPlan(string Path, List<string> Args, List<string> Env);
 
-    private static ExecPlan Prepare(InitConfig config, out Fd hostProc)
+    private static ExecPlan Prepare(InitConfig config, out Fd hostProc, out Fd fifo)
     {
         var spec = config.Spec;
         var process = spec.Process!;
         LibC.umask(0);
+        // Opened while the host's tree is still in view; reopened for writing after pivot_root.
+        fifo = Fd.Open(config.FifoPath, O.PATH);
         // The host's procfs, kept open: the exec.fifo is reopened through it after pivot_root.
         hostProc = Fd.Open("/proc", O.PATH | O.DIRECTORY);
         Syscall.Check(LibC.fstatfs(hostProc.Value, out var fs), "statfs /proc");
@@ -99,13 +101,13 @@ public static class ContainerInit
     }
 
     /// <summary>Blocks until `oci-run start` opens exec.fifo for reading, then tells it we are going.</summary>
-    private static void WaitForStart(Fd hostProc, int fifoFd)
+    private static void WaitForStart(Fd hostProc, Fd fifo)
     {
-        var fd = Syscall.Retry(() => LibC.openat(hostProc.Value, $"self/fd/{fifoFd}", O.WRONLY | O.CLOEXEC, 0));
+        var fd = Syscall.Retry(() => LibC.openat(hostProc.Value, $"self/fd/{fifo.Value}", O.WRONLY | O.CLOEXEC, 0));
         Syscall.Check(fd, "open exec.fifo");
         Syscall.WriteAll(fd, "0"u8, "write exec.fifo");
         LibC.close(fd);
-        LibC.close(fifoFd);
+        fifo.Dispose();
         hostProc.Dispose();
     }
 

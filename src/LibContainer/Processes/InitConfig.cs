@@ -15,8 +15,8 @@ public sealed record InitConfig
     public bool NoPivot { get; init; }
     /// <summary>Extra fds (3 .. 3+N-1) the container process keeps.</summary>
     public int PreserveFds { get; init; }
-    /// <summary>Init's O_PATH fd of exec.fifo.</summary>
-    public int FifoFd { get; init; }
+    /// <summary>Host path of exec.fifo; init opens it before it changes its root.</summary>
+    public required string FifoPath { get; init; }
     /// <summary>The container's cgroup directories to show at a "cgroup" mount, by directory name.</summary>
     public List<CgroupMountSource> CgroupMounts { get; init; } = [];
 
@@ -30,7 +30,7 @@ public sealed record InitConfig
             json.WriteString("rootfs", Rootfs);
             json.WriteBoolean("noPivot", NoPivot);
             json.WriteNumber("preserveFds", PreserveFds);
-            json.WriteNumber("fifoFd", FifoFd);
+            json.WriteString("fifoPath", FifoPath);
             json.WriteStartArray("cgroupMounts");
             foreach (var m in CgroupMounts)
             {
@@ -57,7 +57,7 @@ public sealed record InitConfig
             Rootfs = root.GetProperty("rootfs").GetString()!,
             NoPivot = root.GetProperty("noPivot").GetBoolean(),
             PreserveFds = root.GetProperty("preserveFds").GetInt32(),
-            FifoFd = root.GetProperty("fifoFd").GetInt32(),
+            FifoPath = root.GetProperty("fifoPath").GetString()!,
             CgroupMounts = DecodeCgroupMounts(root.GetProperty("cgroupMounts")),
             Spec = SpecReader.Read(root.GetProperty("spec")),
             SpecJson = [],

@@ -6,52 +6,36 @@ namespace LibContainer.Processes;
 /// <summary>
 /// The parent side of container creation, in two steps so the parent's own
 /// work overlaps init's start-up: Spawn starts `oci-run init` (its exec and
-/// C start-up take about a millisecond) and returns at once; Complete sends
-/// the bootstrap and config frames and waits until init reports ready or
-/// fails. Disposing an incomplete launch kills what was spawned.
+/// C start-up take about a millisecond), which waits for the bootstrap frame;
+/// Complete sends the bootstrap and config frames and waits until init
+/// reports ready or fails. Disposing an incomplete launch kills what was spawned.
 /// </summary>
 internal sealed unsafe class InitLauncher : IDisposable
 {
     private readonly SyncChannel _channel;
-    private readonly Fd _fifo;
     private int _stage0;
     private int _initPid;
 
-    private InitLauncher(SyncChannel channel, Fd fifo, int stage0)
+    private InitLauncher(SyncChannel channel, int stage0)
     {
         _channel = channel;
-        _fifo = fifo;
         _stage0 = stage0;
     }
 
-    /// <summary>
-    /// Spawns init, which waits in its C stage for the bootstrap frame. The v2
-    /// cgroup directory, if any, must exist: init is cloned straight into it.
-    /// </summary>
-    public static InitLauncher Spawn(string fifoPath, string? v2CgroupDirectory)
+    public static InitLauncher Spawn()
     {
-        var fifo = Fd.Open(fifoPath, O.PATH);
+        var pair = stackalloc int[2];
+        const int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000;
+        Syscall.Check(LibC.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), "socketpair");
+        var channel = new SyncChannel(pair[0]);
         try
         {
-            var pair = stackalloc int[2];
-            const int AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000;
-            Syscall.Check(LibC.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), "socketpair");
-            var channel = new SyncChannel(pair[0]);
-            try
-            {
-                using var childEnd = new Fd(pair[1]);
-                using var v2 = v2CgroupDirectory is { } dir ? Fd.Open(dir, O.RDONLY | O.DIRECTORY) : null;
-                return new InitLauncher(channel, fifo, SpawnInit(childEnd.Value, fifo.Value, v2?.Value ?? -1));
-            }
-            catch
-            {
-                channel.Dispose();
-                throw;
-            }
+            using var childEnd = new Fd(pair[1]);
+            return new InitLauncher(channel, SpawnInit(childEnd.Value));
         }
         catch
         {
-            fifo.Dispose();
+            channel.Dispose();
             throw;
         }
     }
@@ -64,7 +48,7 @@ internal sealed unsafe class InitLauncher : IDisposable
         onPid(_initPid);
         Reap(_stage0);
         _stage0 = 0;
-        _channel.Send(FrameType.Config, (config with { FifoFd = _fifo.Value }).Encode());
+        _channel.Send(FrameType.Config, config.Encode());
         ExpectReady();
         var pid = _initPid;
         _initPid = 0; // ready: from here on the caller owns it
@@ -80,17 +64,16 @@ internal sealed unsafe class InitLauncher : IDisposable
             Reap(_stage0);
         }
         _channel.Dispose();
-        _fifo.Dispose();
     }
 
-    private static int SpawnInit(int syncFd, int fifoFd, int cgroupFd)
+    private static int SpawnInit(int syncFd)
     {
         // Init runs from a copy of this binary that nothing can write to (CVE-2019-5736).
         using var exe = new Fd(Syscall.Check(LibC.ocirun_sealed_exe(), "make a sealed copy of the oci-run binary"));
         using var argv = new Syscall.CStringArray(["oci-run", "init"]);
         using var envp = new Syscall.CStringArray([$"{ContainerInit.SyncFdVariable}={syncFd}", $"{ContainerInit.SealedVariable}=1"]);
-        var keep = stackalloc int[2] { syncFd, fifoFd };
-        var rc = LibC.ocirun_spawn(exe.Value, argv.Pointer, envp.Pointer, keep, 2, cgroupFd, out var pid);
+        var keep = stackalloc int[1] { syncFd };
+        var rc = LibC.ocirun_spawn(exe.Value, argv.Pointer, envp.Pointer, keep, 1, out var pid);
         if (rc != 0) throw ContainerError.FromErrno("spawn oci-run init", rc);
         return pid;
     }

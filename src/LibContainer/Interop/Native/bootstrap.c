@@ -8,11 +8,14 @@
  * Steps on the bootstrap path:
  *   1. re-execute from a copy of the binary nothing can write to (CVE-2019-5736);
  *   2. read the bootstrap frame from the sync socket;
- *   3. join the container's cgroup v1 hierarchies (the parent spawned us
- *      straight into its cgroup v2 directory, if any);
- *   4. join the namespaces named by path, create the requested ones;
- *   5. fork, so the child is inside a new PID namespace; the parent reports the
- *      child's PID and exits; the child returns into main() and .NET starts.
+ *   3. join the container's cgroup v1 hierarchies;
+ *   4. join the namespaces named by path, create the requested ones but the
+ *      cgroup namespace;
+ *   5. fork straight into the container's cgroup v2 directory, if any, so the
+ *      child is inside the new PID namespace and every cgroup; the parent
+ *      reports the child's PID and exits; the child makes its cgroup namespace
+ *      (rooted at the container's cgroups) and returns into main(), and .NET
+ *      starts.
  *
  * The frame format is documented in bootstrap.h and mirrored by
  * Interop/BootstrapMessage.cs. Everything else (mounts, cgroups, capabilities,
@@ -230,12 +233,14 @@ struct bootstrap {
 	int join_fds[OCIRUN_MAX_NS_PATHS];
 	uint32_t join_types[OCIRUN_MAX_NS_PATHS];
 	int join_count;
+	int cgroup_v2_fd;
 };
 
 static void parse_bootstrap(const char *buf, uint32_t len, struct bootstrap *b)
 {
 	uint32_t off = 0;
 	memset(b, 0, sizeof(*b));
+	b->cgroup_v2_fd = -1;
 	while (off + sizeof(struct ocirun_attr_header) <= len) {
 		struct ocirun_attr_header a;
 		memcpy(&a, buf + off, sizeof(a));
@@ -281,6 +286,17 @@ static void parse_bootstrap(const char *buf, uint32_t len, struct bootstrap *b)
 			close(fd);
 			break;
 		}
+		case OCIRUN_ATTR_CGROUP_V2_DIR: {
+			char path[4096];
+			if (a.length == 0 || a.length >= sizeof(path) || b->cgroup_v2_fd >= 0)
+				die("malformed cgroup v2 attribute");
+			memcpy(path, p, a.length);
+			path[a.length] = '\0';
+			b->cgroup_v2_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (b->cgroup_v2_fd < 0)
+				die("open cgroup %s", path);
+			break;
+		}
 		case OCIRUN_ATTR_UID_MAP:
 		case OCIRUN_ATTR_GID_MAP:
 			errno = 0;
@@ -309,6 +325,43 @@ static void join_namespaces(struct bootstrap *b)
 	}
 }
 
+/* fork(), but with the child born in the cgroup v2 directory cgroup_fd
+ * (-1: none). glibc has no fork that takes CLONE_INTO_CGROUP, so this is
+ * clone3 doing what glibc's fork does for a single-threaded process: the
+ * kernel writes the child's TID where glibc keeps it (PR_GET_TID_ADDRESS
+ * says where), and the child registers glibc's robust mutex list again.
+ * Without PR_GET_TID_ADDRESS (no CONFIG_CHECKPOINT_RESTORE) the child
+ * moves itself through cgroup.procs, which is correct but slower. */
+static pid_t fork_into_cgroup(int cgroup_fd)
+{
+	if (cgroup_fd < 0)
+		return fork();
+	int *tid = NULL;
+	void *robust = NULL;
+	size_t robust_len = 0;
+	if (prctl(PR_GET_TID_ADDRESS, &tid, 0, 0, 0) < 0 || tid == NULL ||
+	    syscall(SYS_get_robust_list, 0, &robust, &robust_len) < 0) {
+		pid_t child = fork();
+		if (child == 0) {
+			int procs = openat(cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+			if (procs < 0 || write(procs, "0", 1) != 1)
+				die("join the cgroup v2 directory");
+			close(procs);
+		}
+		return child;
+	}
+	struct clone_args args;
+	memset(&args, 0, sizeof(args));
+	args.flags = CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_INTO_CGROUP;
+	args.exit_signal = SIGCHLD;
+	args.child_tid = (uint64_t)(uintptr_t)tid;
+	args.cgroup = (uint64_t)cgroup_fd;
+	long pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0)
+		syscall(SYS_set_robust_list, robust, robust_len);
+	return (pid_t)pid;
+}
+
 static void run_bootstrap(char **argv, char **envp, const char *fd_text)
 {
 	sync_fd = atoi(fd_text);
@@ -333,13 +386,15 @@ static void run_bootstrap(char **argv, char **envp, const char *fd_text)
 	free(buf);
 
 	join_namespaces(&b);
-	if (b.clone_flags != 0 && unshare((int)b.clone_flags) < 0)
-		die("unshare namespaces 0x%x", b.clone_flags);
+	/* The cgroup namespace is made by the child, once it is in every cgroup
+	 * of the container: the namespace is rooted where its maker is. */
+	uint32_t flags = b.clone_flags & ~(uint32_t)CLONE_NEWCGROUP;
+	if (flags != 0 && unshare((int)flags) < 0)
+		die("unshare namespaces 0x%x", flags);
 
 	/* A PID namespace applies to children only: fork so the child is its
-	 * first process. glibc's fork keeps its own bookkeeping right, and with
-	 * one thread nothing can be held locked. */
-	pid_t child = fork();
+	 * first process. */
+	pid_t child = fork_into_cgroup(b.cgroup_v2_fd);
 	if (child < 0)
 		die("fork the container init");
 	if (child > 0) {
@@ -347,6 +402,10 @@ static void run_bootstrap(char **argv, char **envp, const char *fd_text)
 		send_frame(OCIRUN_FRAME_CHILD_PID, &pid, sizeof(pid));
 		_exit(0);
 	}
+	if (b.cgroup_v2_fd >= 0)
+		close(b.cgroup_v2_fd);
+	if ((b.clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		die("unshare the cgroup namespace");
 	/* The child returns into main(): .NET starts inside the namespaces. */
 }
 
@@ -414,15 +473,14 @@ static long clone3_run(struct clone_args *args, int (*fn)(void *), void *arg)
 	return ret;
 }
 
-/* Spawn the binary behind exe_fd straight into a cgroup v2 directory (cgroup_fd, or -1 for
- * none) with default signal dispositions, an empty signal mask (the .NET
+/* Spawn the binary behind exe_fd with default signal dispositions, an empty signal mask (the .NET
  * runtime ignores SIGPIPE and blocks signals on some threads) and the listed
  * fds kept open. Like posix_spawn the child shares our memory until its
  * execve (CLONE_VM | CLONE_VFORK): copying the address space of a .NET
  * process, then taking a copy-on-write fault on every page it writes
  * afterwards, costs far more than the spawn itself. Returns 0 or an errno value. */
 int ocirun_spawn(int exe_fd, char *const argv[], char *const envp[],
-		 const int *keep_fds, int keep_count, int cgroup_fd, int *pid_out)
+		 const int *keep_fds, int keep_count, int *pid_out)
 {
 	/* The child's stack: it runs while we are suspended, so ours can lend it room. */
 	char stack[16384] __attribute__((aligned(16)));
@@ -436,10 +494,6 @@ int ocirun_spawn(int exe_fd, char *const argv[], char *const envp[],
 	args.exit_signal = SIGCHLD;
 	args.stack = (uint64_t)(uintptr_t)stack;
 	args.stack_size = sizeof(stack);
-	if (cgroup_fd >= 0) {
-		args.flags |= CLONE_INTO_CGROUP;
-		args.cgroup = (uint64_t)cgroup_fd;
-	}
 	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);

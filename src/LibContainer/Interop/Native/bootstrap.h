@@ -14,6 +14,9 @@
  *              writes "0" to each, moving its only thread: unlike writing a
  *              PID to cgroup.procs this takes no global lock, so it does not
  *              wait for an RCU grace period (about 10 ms).
+ * CGROUP_V2_DIR: the container's cgroup v2 directory (no NUL), at most once.
+ *              Init is cloned straight into it (CLONE_INTO_CGROUP): writing a
+ *              PID to cgroup.procs would wait for an RCU grace period.
  * UID_MAP, GID_MAP: map text for a new user namespace (reserved: the C stage
  *              will ask the parent to write it, with USERMAP_REQUEST/DONE).
  */
@@ -44,6 +47,7 @@ enum ocirun_attr_type {
 	OCIRUN_ATTR_UID_MAP = 3,
 	OCIRUN_ATTR_GID_MAP = 4,
 	OCIRUN_ATTR_CGROUP_TASKS = 5,
+	OCIRUN_ATTR_CGROUP_V2_DIR = 6,
 };
 
 struct ocirun_frame_header {
