@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Rewrites src/OciRun/Layout from a trace of what each oci-run process runs:
+# init first, then create, start, state, list, kill, delete and run. Run as
+# root after changing code on those paths, and commit the two files. See
+# src/OciRun/Layout/README.md.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+cd "$repo"
+work=$(mktemp -d /tmp/ocirun-layout-XXXXXX)
+root="$work/root"
+cleanup() {
+  for id in $(ls "$root" 2>/dev/null); do "$work/bin/oci-run" --root "$root" delete --force "$id" || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# A build with symbols and the linker's map; its native link must run again to write the map.
+rm -rf src/OciRun/obj/Release/net10.0/linux-x64/native src/OciRun/bin/Release/net10.0/linux-x64/native
+dotnet publish src/OciRun -c Release -r linux-x64 -o "$work/bin" -nologo -v quiet -p:StripSymbols=false -p:LinkMap="$work/link.map"
+rm -rf src/OciRun/obj/Release/net10.0/linux-x64/native src/OciRun/bin/Release/net10.0/linux-x64/native
+binary="$work/bin/oci-run"
+nm -n "$binary" | awk '$2 ~ /^[TtWw]$/ && !seen[$1]++ {print $1, $3}' > "$work/functions"
+gcc -O2 -o "$work/covtrace" "$here/covtrace.c"
+
+# Two busybox bundles: /bin/true, and a sleep to kill.
+for b in true sleep; do
+  mkdir -p "$work/$b/rootfs/bin" "$work/$b/rootfs/proc" "$work/$b/rootfs/dev" "$work/$b/rootfs/sys"
+  cp /bin/busybox "$work/$b/rootfs/bin/busybox"
+  ln -s busybox "$work/$b/rootfs/bin/$b"
+  (cd "$work/$b" && "$binary" spec)
+done
+sed -i 's/"sh"/"\/bin\/true"/' "$work/true/config.json"
+sed -i 's/"sh"/"\/bin\/sleep", "100"/' "$work/sleep/config.json"
+
+trace() { "$work/covtrace" "$work/functions" "$work/hits" "$binary" -- "$binary" --root "$root" "$@"; }
+# create returns while init waits on exec.fifo: the trace goes on until init has exec'd.
+trace create --bundle "$work/true" c1 &
+traced_create=$!
+while [ ! -f "$root/c1/state.json" ]; do sleep 0.1; done
+trace state c1 >/dev/null
+trace list >/dev/null
+trace start c1
+wait "$traced_create"
+trace delete c1
+"$binary" --root "$root" run --detach --bundle "$work/sleep" k1
+trace kill k1 9
+trace delete --force k1
+trace run --bundle "$work/true" r1
+trace --version >/dev/null
+
+dotnet run "$here/Layout.cs" -- "$binary" "$work/link.map" "$work/hits" src/OciRun/Layout
