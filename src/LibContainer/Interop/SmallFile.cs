@@ -24,11 +24,21 @@ internal static unsafe class SmallFile
         }
         try
         {
-            var buffer = new byte[4096];
+            // The first 4 KiB go to the stack: `list` reads a thousand files, and a fresh
+            // zeroed heap buffer for each cost more than the reads.
+            Span<byte> stack = stackalloc byte[4096];
+            byte[]? heap = null;
             var length = 0;
             while (true)
             {
-                if (length == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
+                var buffer = heap ?? stack;
+                if (length == buffer.Length)
+                {
+                    var bigger = new byte[buffer.Length * 2];
+                    buffer.CopyTo(bigger);
+                    heap = bigger;
+                    buffer = bigger;
+                }
                 nint n;
                 fixed (byte* p = buffer) n = LibC.read(fd, p + length, buffer.Length - length);
                 if (n < 0 && Syscall.LastErrno == Errno.EINTR) continue;
@@ -38,9 +48,9 @@ internal static unsafe class SmallFile
                     if (Syscall.LastErrno == Errno.ESRCH) return null;
                     throw ContainerError.FromErrno($"read {path}", Syscall.LastErrno);
                 }
-                if (n == 0) return buffer[..length];
+                if (n == 0) return buffer[..length].ToArray();
                 length += (int)n;
-                if (regular && length < buffer.Length) return buffer[..length];
+                if (regular && length < buffer.Length) return buffer[..length].ToArray();
             }
         }
         finally
