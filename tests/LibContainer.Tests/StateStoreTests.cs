@@ -158,6 +158,16 @@ public sealed class StateStoreTests : IDisposable
     }
 
     [Fact]
+    public void Remove_also_clears_files_a_crashed_write_left_behind()
+    {
+        Create(Sample("c1"));
+        File.WriteAllText(Path.Combine(_store.DirectoryOf("c1"), "state.json.123.tmp"), "{");
+        File.WriteAllText(_store.FifoOf("c1"), "");
+        _store.Remove("c1");
+        Directory.Exists(_store.DirectoryOf("c1")).Should().BeFalse();
+    }
+
+    [Fact]
     public void Pid_zero_is_stopped()
     {
         _store.StatusOf(Sample("c1", pid: 0)).Should().Be(ContainerStatus.Stopped);

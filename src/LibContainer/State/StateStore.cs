@@ -77,7 +77,11 @@ public sealed class StateStore(string root)
 
     public void Remove(string id)
     {
+        // What a container directory holds, removed by name; a walk only for anything else.
         var dir = DirectoryOf(id);
+        LibC.unlinkat(AT.FDCWD, Path.Combine(dir, StateFile), 0);
+        LibC.unlinkat(AT.FDCWD, Path.Combine(dir, FifoName), 0);
+        if (LibC.unlinkat(AT.FDCWD, dir, AT.REMOVEDIR) == 0 || Syscall.LastErrno == Errno.ENOENT) return;
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
     }
 
