@@ -96,32 +96,38 @@ static (Dictionary<string, ulong> ByName, Dictionary<ulong, List<string>> ByAddr
     return (byName, byAddress);
 }
 
-// The input sections of the .text output section: address, size, section name, file.
+// The input sections of the .text.hot and .text output sections: address, size, section name, file.
 static List<(ulong Address, ulong Size, string Section, string File)> TextInputSections(string linkMap)
 {
     var lines = File.ReadAllLines(linkMap);
     var result = new List<(ulong, ulong, string, string)>();
-    var i = Array.FindIndex(lines, l => Regex.IsMatch(l, @"^\.text\s+0x")) + 1;
-    for (; i < lines.Length && (lines[i].Length == 0 || lines[i][0] == ' '); i++)
+    for (var i = 0; i < lines.Length; i++)
     {
-        // " .text.name 0xADDR 0xSIZE file", or the name alone with the rest on the next line.
-        var m = Regex.Match(lines[i], @"^ (\S+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+) (.+)$");
-        if (!m.Success && Regex.Match(lines[i], @"^ (\S+)$") is { Success: true } name && i + 1 < lines.Length)
-        {
-            var rest = Regex.Match(lines[i + 1], @"^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+) (.+)$");
-            if (rest.Success)
-            {
-                result.Add((Convert.ToUInt64(rest.Groups[1].Value, 16), Convert.ToUInt64(rest.Groups[2].Value, 16), name.Groups[1].Value, rest.Groups[3].Value));
-                i++;
-            }
-            continue;
-        }
-        if (m.Success && !m.Groups[1].Value.StartsWith('*'))
-            result.Add((Convert.ToUInt64(m.Groups[2].Value, 16), Convert.ToUInt64(m.Groups[3].Value, 16), m.Groups[1].Value, m.Groups[4].Value));
+        if (!Regex.IsMatch(lines[i], @"^\.text(\.hot)?\s+0x")) continue;
+        for (i++; i < lines.Length && (lines[i].Length == 0 || lines[i][0] == ' '); i++)
+            ReadInputSection(lines, ref i, result);
+        i--;
     }
     result.RemoveAll(s => s.Item2 == 0);
     result.Sort();
     return result;
+}
+
+// One input section entry: " .text.name 0xADDR 0xSIZE file", or the name alone with the rest on the next line.
+static void ReadInputSection(string[] lines, ref int i, List<(ulong, ulong, string, string)> result)
+{
+    var m = Regex.Match(lines[i], @"^ (\S+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+) (.+)$");
+    if (m.Success)
+    {
+        if (!m.Groups[1].Value.StartsWith('*'))
+            result.Add((Convert.ToUInt64(m.Groups[2].Value, 16), Convert.ToUInt64(m.Groups[3].Value, 16), m.Groups[1].Value, m.Groups[4].Value));
+        return;
+    }
+    if (Regex.Match(lines[i], @"^ (\S+)$") is not { Success: true } name || i + 1 >= lines.Length) return;
+    var rest = Regex.Match(lines[i + 1], @"^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+) (.+)$");
+    if (!rest.Success) return;
+    result.Add((Convert.ToUInt64(rest.Groups[1].Value, 16), Convert.ToUInt64(rest.Groups[2].Value, 16), name.Groups[1].Value, rest.Groups[3].Value));
+    i++;
 }
 
 // A linker script pattern for the input section holding `address`: "*libc.a:member.o(.text)" for an archive member.
