@@ -61,11 +61,14 @@ public sealed class Containers(string root)
         var initPid = 0;
         try
         {
+            // Init's C stage needs only the cgroup directories; the rest is done while it
+            // joins its namespaces, and in place before init gets its config.
+            cgroup.Create();
+            launch.Bootstrap(BootstrapMessage.From(spec, cgroup.Placement));
             var fifo = _store.FifoOf(options.Id);
             Syscall.Check(LibC.mkfifoat(AT.FDCWD, fifo, 0x192 /* 0622 */), $"mkfifo {fifo}");
             Syscall.Check(LibC.fchmodat(AT.FDCWD, fifo, 0x192, 0), $"chmod {fifo}"); // past the umask
             if (startReader is not null) startReader.Value = Fd.Open(fifo, O.RDONLY | O.NONBLOCK);
-            cgroup.Create();
             if (spec.Linux?.Resources?.Devices is { Count: > 0 })
                 cgroup.SetResources(spec.Linux.Resources with { Devices = [.. DeviceRules.Effective(spec)] });
 
@@ -80,7 +83,7 @@ public sealed class Containers(string root)
                 FifoPath = fifo,
                 CgroupMounts = CgroupMountSources(layout, cgroup),
             };
-            initPid = launch.Complete(BootstrapMessage.From(spec, cgroup.Placement), config, pid => initPid = pid);
+            initPid = launch.Complete(config, pid => initPid = pid);
             var started = ProcessProbe.Read(initPid) ?? throw new ContainerError("container init exited right after it was ready");
             _store.Save(new ContainerState
             {

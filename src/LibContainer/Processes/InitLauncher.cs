@@ -7,7 +7,7 @@ namespace LibContainer.Processes;
 /// The parent side of container creation, in two steps so the parent's own
 /// work overlaps init's start-up: Spawn starts `oci-run init` (its exec and
 /// C start-up take about a millisecond), which waits for the bootstrap frame;
-/// Complete sends the bootstrap and config frames and waits until init
+/// Bootstrap sends it; Complete sends the config frame and waits until init
 /// reports ready or fails. Disposing an incomplete launch kills what was spawned.
 /// </summary>
 internal sealed unsafe class InitLauncher : IDisposable
@@ -40,10 +40,12 @@ internal sealed unsafe class InitLauncher : IDisposable
         }
     }
 
+    /// <summary>Lets init's C stage go on: it joins its cgroups and namespaces and forks init.</summary>
+    public void Bootstrap(BootstrapMessage bootstrap) => _channel.Send(FrameType.Bootstrap, bootstrap.Encode());
+
     /// <summary>Returns the PID of the init process, blocked on exec.fifo. `onPid` runs as soon as it is known.</summary>
-    public int Complete(BootstrapMessage bootstrap, InitConfig config, Action<int> onPid)
+    public int Complete(InitConfig config, Action<int> onPid)
     {
-        _channel.Send(FrameType.Bootstrap, bootstrap.Encode());
         _initPid = ExpectChildPid();
         onPid(_initPid);
         Reap(_stage0);
