@@ -28,6 +28,22 @@ public sealed class ProcessTests : ContainerTest
     }
 
     [RootFact]
+    public void A_signal_sent_to_run_reaches_the_container_and_run_exits_with_its_status()
+    {
+        var id = NewId();
+        var pidFile = Path.Combine(Work, "run.pid");
+        // PID 1 of a PID namespace ignores signals it has no handler for: the process traps TERM.
+        var bundle = NewBundle(id, "sh", "-c", "trap 'exit 7' TERM; while true; do sleep 0.1; done").Write();
+        var run = Task.Run(() => Runtime.Shell($"echo $$ > {pidFile}; exec {Runtime.Binary} --root {Runtime.Root} run --bundle {bundle.Dir} {id} </dev/null >/dev/null 2>&1"));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Runtime.Run("state", id) is var s && !s.Stdout.Contains("\"running\"") && DateTime.UtcNow < deadline) Thread.Sleep(10);
+        Runtime.Shell($"kill -TERM $(cat {pidFile})").ExitCode.Should().Be(0);
+        run.Wait(TimeSpan.FromSeconds(30)).Should().BeTrue();
+        run.Result.ExitCode.Should().Be(7, "run forwards SIGTERM and exits with the container's status");
+        Runtime.Run("state", id).ExitCode.Should().Be(1, "run deletes the container when it exits");
+    }
+
+    [RootFact]
     public void The_process_is_pid_1_with_the_configured_hostname()
     {
         var id = NewId();
