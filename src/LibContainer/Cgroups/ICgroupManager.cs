@@ -18,7 +18,7 @@ public interface ICgroupManager
 
     void Create();
 
-    /// <summary>How a new process joins: the C stage writes "0" to each v1 tasks file, and is spawned into the v2 directory.</summary>
+    /// <summary>How a new init joins: the C stage writes "0" to each v1 tasks file, and forks init straight into the v2 directory.</summary>
     CgroupPlacement Placement { get; }
 
     void SetResources(Resources? resources);
