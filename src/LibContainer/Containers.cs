@@ -45,6 +45,7 @@ public sealed class Containers(string root)
         SpecValidator.Validate(spec);
         var rootfs = Path.GetFullPath(spec.Root!.Path!, bundle);
         if (!Directory.Exists(rootfs)) throw new ContainerError($"root.path: the root filesystem {rootfs} does not exist");
+        launch.Bootstrap(BootstrapMessage.From(spec)); // init makes its namespaces while the cgroup is made
 
         var layout = CgroupLayout.Detect();
         using var containerLock = _store.CreateDirectory(options.Id);
@@ -62,9 +63,9 @@ public sealed class Containers(string root)
         try
         {
             // Init's C stage needs only the cgroup directories; the rest is done while it
-            // joins its namespaces, and in place before init gets its config.
+            // forks init, and in place before init gets its config.
             cgroup.Create();
-            launch.Bootstrap(BootstrapMessage.From(spec, cgroup.Placement));
+            launch.JoinCgroups(CgroupMessage.From(cgroup.Placement));
             var fifo = _store.FifoOf(options.Id);
             Syscall.Check(LibC.mkfifoat(AT.FDCWD, fifo, 0x192 /* 0622 */), $"mkfifo {fifo}");
             Syscall.Check(LibC.fchmodat(AT.FDCWD, fifo, 0x192, 0), $"chmod {fifo}"); // past the umask

@@ -37,7 +37,7 @@ public sealed class BootstrapMessageTests
     {
         var spec = WithNamespaces(new() { Type = "pid" }, new() { Type = "network" }, new() { Type = "ipc" }, new() { Type = "uts" },
             new() { Type = "mount" }, new() { Type = "cgroup" });
-        var message = BootstrapMessage.From(spec, new([], null));
+        var message = BootstrapMessage.From(spec);
         message.CloneFlags.Should().Be(Clone.NEWPID | Clone.NEWNET | Clone.NEWIPC | Clone.NEWUTS | Clone.NEWNS | Clone.NEWCGROUP);
         message.JoinPaths.Should().BeEmpty();
     }
@@ -47,35 +47,35 @@ public sealed class BootstrapMessageTests
     {
         var spec = WithNamespaces(new() { Type = "pid" }, new() { Type = "mount" },
             new() { Type = "network", Path = "/var/run/netns/cni-1" }, new() { Type = "ipc", Path = "/proc/7/ns/ipc" });
-        var message = BootstrapMessage.From(spec, new(["/sys/fs/cgroup/memory/c1/tasks"], "/sys/fs/cgroup/unified/c1"));
+        var message = BootstrapMessage.From(spec);
         message.CloneFlags.Should().Be(Clone.NEWPID | Clone.NEWNS);
         message.JoinPaths.Should().Equal((Clone.NEWNET, "/var/run/netns/cni-1"), (Clone.NEWIPC, "/proc/7/ns/ipc"));
-        message.CgroupTaskFiles.Should().Equal("/sys/fs/cgroup/memory/c1/tasks");
-        message.CgroupV2Directory.Should().Be("/sys/fs/cgroup/unified/c1");
     }
 
     [Fact]
     public void An_empty_path_means_a_new_namespace()
     {
-        BootstrapMessage.From(WithNamespaces(new Namespace { Type = "uts", Path = "" }), new([], null)).CloneFlags.Should().Be(Clone.NEWUTS);
+        BootstrapMessage.From(WithNamespaces(new Namespace { Type = "uts", Path = "" })).CloneFlags.Should().Be(Clone.NEWUTS);
     }
 
     [Fact]
     public void No_namespaces_is_zero_flags()
     {
-        BootstrapMessage.From(Specs.Valid() with { Linux = null }, new([], null)).CloneFlags.Should().Be(0);
+        BootstrapMessage.From(Specs.Valid() with { Linux = null }).CloneFlags.Should().Be(0);
     }
 
     [Fact]
     public void The_encoding_is_the_documented_attribute_list_byte_for_byte()
     {
-        var bytes = new BootstrapMessage(0x20000000, [(0x40000000, "/n")], ["/t"], "/u").Encode();
-        bytes.Should().Equal(
+        new BootstrapMessage(0x20000000, [(0x40000000, "/n")]).Encode().Should().Equal(
+        [
+            1, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0x20,
+            2, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0x40, (byte)'/', (byte)'n', 0, 0,
+        ]);
+        new CgroupMessage(["/t"], "/u").Encode().Should().Equal(
         [
             5, 0, 0, 0, 2, 0, 0, 0, (byte)'/', (byte)'t', 0, 0,
             6, 0, 0, 0, 2, 0, 0, 0, (byte)'/', (byte)'u', 0, 0,
-            1, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0x20,
-            2, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0x40, (byte)'/', (byte)'n', 0, 0,
         ]);
     }
 
@@ -83,20 +83,29 @@ public sealed class BootstrapMessageTests
     public void Every_attribute_decodes_as_the_c_stage_reads_it()
     {
         var message = new BootstrapMessage(Clone.NEWPID | Clone.NEWNS,
-            [(Clone.NEWNET, "/var/run/netns/cni-1"), (Clone.NEWUTS, "/proc/12/ns/uts")],
-            ["/sys/fs/cgroup/memory/c1/tasks", "/sys/fs/cgroup/pids/c1/tasks"], "/sys/fs/cgroup/unified/c1");
+            [(Clone.NEWNET, "/var/run/netns/cni-1"), (Clone.NEWUTS, "/proc/12/ns/uts")]);
         var attributes = Attributes(message.Encode());
 
-        attributes.Select(a => a.Type).Should().Equal(CgroupTasks, CgroupTasks, CgroupV2Dir, CloneFlags, NsPath, NsPath);
+        attributes.Select(a => a.Type).Should().Equal(CloneFlags, NsPath, NsPath);
+        attributes[0].Value.Should().HaveCount(4);
+        BinaryPrimitives.ReadInt32LittleEndian(attributes[0].Value).Should().Be(Clone.NEWPID | Clone.NEWNS);
+        BinaryPrimitives.ReadInt32LittleEndian(attributes[1].Value).Should().Be(Clone.NEWNET);
+        Encoding.UTF8.GetString(attributes[1].Value[4..]).Should().Be("/var/run/netns/cni-1", "no NUL is sent");
+        BinaryPrimitives.ReadInt32LittleEndian(attributes[2].Value).Should().Be(Clone.NEWUTS);
+        Encoding.UTF8.GetString(attributes[2].Value[4..]).Should().Be("/proc/12/ns/uts");
+    }
+
+    [Fact]
+    public void The_cgroup_message_names_each_tasks_file_and_the_v2_directory()
+    {
+        var message = CgroupMessage.From(new(["/sys/fs/cgroup/memory/c1/tasks", "/sys/fs/cgroup/pids/c1/tasks"], "/sys/fs/cgroup/unified/c1"));
+        var attributes = Attributes(message.Encode());
+
+        attributes.Select(a => a.Type).Should().Equal(CgroupTasks, CgroupTasks, CgroupV2Dir);
         Encoding.UTF8.GetString(attributes[0].Value).Should().Be("/sys/fs/cgroup/memory/c1/tasks", "no NUL is sent");
         Encoding.UTF8.GetString(attributes[1].Value).Should().Be("/sys/fs/cgroup/pids/c1/tasks");
         Encoding.UTF8.GetString(attributes[2].Value).Should().Be("/sys/fs/cgroup/unified/c1");
-        attributes[3].Value.Should().HaveCount(4);
-        BinaryPrimitives.ReadInt32LittleEndian(attributes[3].Value).Should().Be(Clone.NEWPID | Clone.NEWNS);
-        BinaryPrimitives.ReadInt32LittleEndian(attributes[4].Value).Should().Be(Clone.NEWNET);
-        Encoding.UTF8.GetString(attributes[4].Value[4..]).Should().Be("/var/run/netns/cni-1");
-        BinaryPrimitives.ReadInt32LittleEndian(attributes[5].Value).Should().Be(Clone.NEWUTS);
-        Encoding.UTF8.GetString(attributes[5].Value[4..]).Should().Be("/proc/12/ns/uts");
+        Attributes(CgroupMessage.From(new([], null)).Encode()).Should().BeEmpty("a host without cgroups sends an empty frame");
     }
 
     [Theory]
@@ -106,17 +115,18 @@ public sealed class BootstrapMessageTests
     [InlineData("/abcd")]
     public void Paths_of_any_length_are_padded_to_four_bytes(string path)
     {
-        var bytes = new BootstrapMessage(0, [(Clone.NEWNET, path)], [path], null).Encode();
+        var bytes = new BootstrapMessage(0, [(Clone.NEWNET, path)]).Encode();
         bytes.Length.Should().Be(bytes.Length / 4 * 4);
-        var attributes = Attributes(bytes);
-        Encoding.UTF8.GetString(attributes[0].Value).Should().Be(path);
-        Encoding.UTF8.GetString(attributes[2].Value[4..]).Should().Be(path);
+        Encoding.UTF8.GetString(Attributes(bytes)[1].Value[4..]).Should().Be(path);
+        var cgroups = new CgroupMessage([path], path).Encode();
+        cgroups.Length.Should().Be(cgroups.Length / 4 * 4);
+        Attributes(cgroups).Should().OnlyContain(a => Encoding.UTF8.GetString(a.Value) == path);
     }
 
     [Fact]
     public void A_non_ascii_path_is_measured_in_bytes()
     {
-        var attributes = Attributes(new BootstrapMessage(0, [(Clone.NEWNET, "/run/netns/é")], [], null).Encode());
+        var attributes = Attributes(new BootstrapMessage(0, [(Clone.NEWNET, "/run/netns/é")]).Encode());
         attributes[1].Value.Length.Should().Be(4 + Encoding.UTF8.GetByteCount("/run/netns/é"));
         Encoding.UTF8.GetString(attributes[1].Value[4..]).Should().Be("/run/netns/é");
     }
@@ -124,6 +134,6 @@ public sealed class BootstrapMessageTests
     [Fact]
     public void A_message_with_nothing_to_do_still_carries_the_clone_flags()
     {
-        Attributes(new BootstrapMessage(0, [], [], null).Encode()).Should().ContainSingle().Which.Type.Should().Be(CloneFlags);
+        Attributes(new BootstrapMessage(0, []).Encode()).Should().ContainSingle().Which.Type.Should().Be(CloneFlags);
     }
 }

@@ -6,9 +6,10 @@ namespace LibContainer.Processes;
 /// <summary>
 /// The parent side of container creation, in two steps so the parent's own
 /// work overlaps init's start-up: Spawn starts `oci-run init` (its exec and
-/// C start-up take about a millisecond), which waits for the bootstrap frame;
-/// Bootstrap sends it; Complete sends the config frame and waits until init
-/// reports ready or fails. Disposing an incomplete launch kills what was spawned.
+/// C start-up take about a millisecond); Bootstrap lets it make its
+/// namespaces; JoinCgroups lets it join the cgroup and fork init; Complete
+/// sends the config frame and waits until init reports ready or fails.
+/// Disposing an incomplete launch kills what was spawned.
 /// </summary>
 internal sealed unsafe class InitLauncher : IDisposable
 {
@@ -40,8 +41,11 @@ internal sealed unsafe class InitLauncher : IDisposable
         }
     }
 
-    /// <summary>Lets init's C stage go on: it joins its cgroups and namespaces and forks init.</summary>
+    /// <summary>Lets init's C stage join and create its namespaces (but the mount and cgroup ones).</summary>
     public void Bootstrap(BootstrapMessage bootstrap) => _channel.Send(FrameType.Bootstrap, bootstrap.Encode());
+
+    /// <summary>Lets init's C stage join the cgroup and its mount namespace, and fork init.</summary>
+    public void JoinCgroups(CgroupMessage cgroups) => _channel.Send(FrameType.Cgroups, cgroups.Encode());
 
     /// <summary>Returns the PID of the init process, blocked on exec.fifo. `onPid` runs as soon as it is known.</summary>
     public int Complete(InitConfig config, Action<int> onPid)

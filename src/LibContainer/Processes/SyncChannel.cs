@@ -9,6 +9,7 @@ public enum FrameType : uint
     ChildPid = 2,
     UsermapRequest = 3,
     UsermapDone = 4,
+    Cgroups = 5,
     Config = 10,
     Ready = 11,
     Error = 12,

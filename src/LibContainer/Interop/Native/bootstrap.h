@@ -1,12 +1,13 @@
 /*
  * The sync socket protocol between `oci-run create` (the parent) and
- * `oci-run init`, shared by the C stage and Interop/SyncFrame.cs.
+ * `oci-run init`, shared by the C stage and Processes/SyncChannel.cs.
  *
  * The socket is a SOCK_STREAM socketpair; its init end is named by the
  * environment variable OCIRUN_BOOTSTRAP_ENV. Every message is a frame:
  *   u32 type, u32 length, then length bytes of payload (host byte order).
  *
- * The bootstrap frame's payload is a list of attributes, each
+ * The bootstrap frame (namespaces) and the cgroup frame (cgroups) carry a
+ * list of attributes, each
  *   u32 type, u32 length, then length bytes, padded to 4 bytes.
  * CLONE_FLAGS: u32, the CLONE_NEW* flags of the namespaces to create.
  * NS_PATH:     u32 CLONE_NEW* type, then the path (no NUL); repeatable.
@@ -32,10 +33,11 @@
 #define OCIRUN_MAX_NS_PATHS 16
 
 enum ocirun_frame_type {
-	OCIRUN_FRAME_BOOTSTRAP = 1,       /* parent -> C stage: attributes */
+	OCIRUN_FRAME_BOOTSTRAP = 1,       /* parent -> C stage: CLONE_FLAGS, NS_PATH attributes */
 	OCIRUN_FRAME_CHILD_PID = 2,       /* C stage -> parent: u32 pid of init */
 	OCIRUN_FRAME_USERMAP_REQUEST = 3, /* reserved for user namespaces */
 	OCIRUN_FRAME_USERMAP_DONE = 4,    /* reserved for user namespaces */
+	OCIRUN_FRAME_CGROUPS = 5,         /* parent -> C stage: CGROUP_* attributes */
 	OCIRUN_FRAME_CONFIG = 10,         /* parent -> init: JSON */
 	OCIRUN_FRAME_READY = 11,          /* init -> parent: set up, waiting on exec.fifo */
 	OCIRUN_FRAME_ERROR = 12,          /* either stage -> parent: UTF-8 message */
