@@ -27,6 +27,17 @@ public sealed class BadInputTests : ContainerTest
     }
 
     [RootFact]
+    public void A_namespace_path_that_does_not_exist_is_named()
+    {
+        // The C stage fails on it while create is still making the cgroup: its reason must be what create reports.
+        var id = NewId();
+        var bundle = NewBundle(id, "true");
+        foreach (var ns in bundle.Linux["namespaces"]!.AsArray())
+            if ((string?)ns!["type"] == "network") ns["path"] = "/nonexistent/netns";
+        ShouldFailCleanly(Create(bundle.Write(), id), id, "/nonexistent/netns", "No such file");
+    }
+
+    [RootFact]
     public void A_field_of_the_wrong_type_is_named()
     {
         var id = NewId();

@@ -42,10 +42,10 @@ internal sealed unsafe class InitLauncher : IDisposable
     }
 
     /// <summary>Lets init's C stage join and create its namespaces (but the mount and cgroup ones).</summary>
-    public void Bootstrap(BootstrapMessage bootstrap) => _channel.Send(FrameType.Bootstrap, bootstrap.Encode());
+    public void Bootstrap(BootstrapMessage bootstrap) => Send(FrameType.Bootstrap, bootstrap.Encode());
 
     /// <summary>Lets init's C stage join the cgroup and its mount namespace, and fork init.</summary>
-    public void JoinCgroups(CgroupMessage cgroups) => _channel.Send(FrameType.Cgroups, cgroups.Encode());
+    public void JoinCgroups(CgroupMessage cgroups) => Send(FrameType.Cgroups, cgroups.Encode());
 
     /// <summary>Returns the PID of the init process, blocked on exec.fifo. `onPid` runs as soon as it is known.</summary>
     public int Complete(InitConfig config, Action<int> onPid)
@@ -70,6 +70,21 @@ internal sealed unsafe class InitLauncher : IDisposable
             Reap(_stage0);
         }
         _channel.Dispose();
+    }
+
+    // A C stage that failed has sent its reason and exited, so the next write
+    // meets a closed socket: the reason is what to report, not the broken pipe.
+    private void Send(FrameType type, byte[] payload)
+    {
+        try
+        {
+            _channel.Send(type, payload);
+        }
+        catch (ContainerError) when (_stage0 > 0)
+        {
+            ExpectChildPid(); // throws the C stage's error, or how it ended
+            throw;
+        }
     }
 
     private static int SpawnInit(int syncFd)
