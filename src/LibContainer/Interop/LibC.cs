@@ -92,7 +92,6 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, SetLastError = true)]
     public static partial int prlimit(int pid, int resource, in RLimit newLimit, out RLimit oldLimit);
 
-
     [LibraryImport(Lib)]
     public static partial uint umask(uint mask);
 
