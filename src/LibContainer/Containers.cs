@@ -59,9 +59,25 @@ public sealed class Containers(string root)
             _store.Remove(options.Id); // the cgroup is someone else's: leave it alone
             throw;
         }
+        var state = new ContainerState
+        {
+            Id = options.Id,
+            Bundle = bundle,
+            Rootfs = rootfs,
+            Created = Timestamp.UtcNow(),
+            Owner = LibC.geteuid(),
+            Annotations = spec.Annotations,
+            CgroupPaths = new Dictionary<string, string>(cgroup.Paths),
+            Creating = true,
+        };
         var initPid = 0;
         try
         {
+            // The first record comes before anything that could be left behind: if
+            // create is killed from here on, `state` and `list` show the container and
+            // `delete --force` clears its cgroups and every process in them (init dies
+            // with create anyway until it is ready).
+            _store.Save(state);
             // Init's C stage needs only the cgroup directories; the rest is done while it
             // forks init, and in place before init gets its config.
             cgroup.Create();
@@ -86,18 +102,7 @@ public sealed class Containers(string root)
             };
             initPid = launch.Complete(config, pid => initPid = pid);
             var started = ProcessProbe.Read(initPid) ?? throw new ContainerError("container init exited right after it was ready");
-            _store.Save(new ContainerState
-            {
-                Id = options.Id,
-                Pid = initPid,
-                PidStartTime = started.StartTime,
-                Bundle = bundle,
-                Rootfs = rootfs,
-                Created = Timestamp.UtcNow(),
-                Owner = LibC.geteuid(),
-                Annotations = spec.Annotations,
-                CgroupPaths = new Dictionary<string, string>(cgroup.Paths),
-            });
+            _store.Save(state with { Pid = initPid, PidStartTime = started.StartTime, Created = Timestamp.UtcNow(), Creating = false });
             if (options.PidFile is { } pidFile)
                 AtomicFile.Write(Path.GetFullPath(pidFile), System.Text.Encoding.ASCII.GetBytes(initPid.ToString(CultureInfo.InvariantCulture)));
             return initPid;
@@ -117,7 +122,7 @@ public sealed class Containers(string root)
     {
         using var containerLock = _store.Lock(id);
         var state = _store.Load(id);
-        switch (_store.StatusOf(state))
+        switch (_store.StatusOf(state, lockHeld: true))
         {
             case ContainerStatus.Stopped: throw new ContainerError("cannot start a container that has stopped");
             case ContainerStatus.Running: throw new ContainerError("cannot start an already running container");
@@ -182,22 +187,37 @@ public sealed class Containers(string root)
 
     public void Delete(string id, bool force)
     {
+        // The lock also waits for a create of this ID that is still running.
         StateStore.ValidateId(id);
-        if (!File.Exists(Path.Combine(_store.DirectoryOf(id), StateStore.StateFile)))
+        using var containerLock = _store.TryLock(id);
+        if (containerLock is null)
         {
-            // A create that died half-way leaves a directory without state.json; --force clears it.
+            if (force) return; // runc: --force of a container that does not exist succeeds
+            throw StateStore.NotFound(id);
+        }
+        ContainerState? state;
+        try
+        {
+            state = _store.TryLoad(id);
+        }
+        catch (ContainerError) when (force)
+        {
+            state = null; // a corrupt state.json: --force removes what is left of it
+        }
+        if (state is null)
+        {
+            // A create killed before its first record made nothing but the directory.
             if (!force) throw StateStore.NotFound(id);
             _store.Remove(id);
             return;
         }
-        using var containerLock = _store.Lock(id);
-        var state = _store.Load(id);
-        var status = _store.StatusOf(state);
+        var status = _store.StatusOf(state, lockHeld: true);
         if (status == ContainerStatus.Running && !force)
             throw new ContainerError($"cannot delete container \"{id}\" that is not stopped: running (use --force)");
         if (status != ContainerStatus.Stopped)
             using (var process = PidFd.Open(state.Pid, state.PidStartTime))
                 process?.KillAndWait();
+        // Also what a killed create left: whatever is in the cgroups is killed with them.
         CgroupManagers.FromPaths(state.CgroupPaths).Destroy();
         _store.Remove(id);
     }
@@ -231,7 +251,10 @@ public sealed class Containers(string root)
         OciVersion = SpecVersion,
         Id = state.Id,
         Pid = status == ContainerStatus.Stopped ? 0 : state.Pid,
-        Status = status switch { ContainerStatus.Created => "created", ContainerStatus.Running => "running", _ => "stopped" },
+        Status = status switch
+        {
+            ContainerStatus.Creating => "creating", ContainerStatus.Created => "created", ContainerStatus.Running => "running", _ => "stopped",
+        },
         Bundle = state.Bundle,
         Rootfs = state.Rootfs,
         Created = state.Created,

@@ -164,6 +164,7 @@ internal struct Stat
 {
     [FieldOffset(0)] public ulong Dev;
     [FieldOffset(8)] public ulong Ino;
+    [FieldOffset(16)] public ulong Nlink;
     [FieldOffset(24)] public uint Mode;
     [FieldOffset(28)] public uint Uid;
     [FieldOffset(32)] public uint Gid;

@@ -26,10 +26,13 @@ public static class ContainerInit
             var frame = channel.Receive() ?? throw new ContainerError("the parent closed the sync socket before sending the config");
             if (frame.Type != FrameType.Config) throw new ContainerError($"expected the config frame, got {frame.Type}");
             var config = InitConfig.Decode(frame.Payload);
-            var exec = Prepare(config, out var hostProc, out var fifo);
+            var exec = Prepare(config, out var proc, out var fifo);
+            // Ready is the end of the handshake: from here on, create records init and
+            // `delete --force` can clear it, so init no longer dies with create.
+            Syscall.Check(LibC.prctl(Pr.SET_PDEATHSIG, 0, 0, 0, 0), "clear the parent death signal");
             channel.Send(FrameType.Ready, []);
             channel.Dispose();
-            WaitForStart(hostProc, fifo);
+            WaitForStart(proc, fifo);
             return Exec(exec, config.PreserveFds);
         }
         catch (ContainerError e)
@@ -44,31 +47,37 @@ public static class ContainerInit
 
     private sealed record ExecPlan(string Path, List<string> Args, List<string> Env);
 
-    private static ExecPlan Prepare(InitConfig config, out Fd hostProc, out Fd fifo)
+    private static ExecPlan Prepare(InitConfig config, out Fd proc, out Fd fifo)
     {
         var spec = config.Spec;
         var process = spec.Process!;
         LibC.umask(0);
         // Opened while the host's tree is still in view; reopened for writing after pivot_root.
         fifo = Fd.Open(config.FifoPath, O.PATH);
-        // The host's procfs, kept open: the exec.fifo is reopened through it after pivot_root.
-        hostProc = Fd.Open("/proc", O.PATH | O.DIRECTORY);
-        Syscall.Check(LibC.fstatfs(hostProc.Value, out var fs), "statfs /proc");
-        if (fs.Type != Magic.PROC_SUPER) throw new ContainerError("/proc is not a procfs");
+        // Host facts are read before the rootfs exists, from the host's procfs:
+        // the container's /proc could say anything.
+        int lastCap;
+        using (var hostProc = ProcFs.OpenHost()) lastCap = Capabilities.LastCap(hostProc);
+        // After pivot_root, procfs is reached only through an instance of the
+        // container's own PID namespace, made while the kernel still allows it.
+        var privateProc = ProcFs.OpenPrivate();
 
         new RootfsSetup(config).Run();
 
+        proc = privateProc ?? ProcFs.OpenMounted();
         if (!string.IsNullOrEmpty(spec.Hostname)) SetHostname(spec.Hostname, domain: false);
         if (!string.IsNullOrEmpty(spec.Domainname)) SetHostname(spec.Domainname, domain: true);
         foreach (var (key, value) in spec.Linux?.Sysctl ?? [])
-            WriteProc(hostProc, "sys/" + key.Replace('.', '/'), value, $"linux.sysctl {key}");
+            WriteProc(proc, "sys/" + key.Replace('.', '/'), value, $"linux.sysctl {key}");
         if (process.OomScoreAdj is { } oom)
-            WriteProc(hostProc, "self/oom_score_adj", oom.ToString(), "process.oomScoreAdj");
+            WriteProc(proc, "self/oom_score_adj", oom.ToString(), "process.oomScoreAdj");
         ProcessIdentity.SetRlimits(process.Rlimits);
-        ProcessIdentity.Apply(process);
 
+        // The cwd is entered while init is still root, as runc does: a directory
+        // only root may enter is still a valid cwd for an unprivileged process.
         Syscall.Check(LibC.chdir(process.Cwd!), $"chdir to process.cwd {process.Cwd}");
         VerifyCwd();
+        ProcessIdentity.Apply(process, lastCap);
         var env = Executable.Environment(process);
         return new ExecPlan(Executable.Resolve(process.Args![0], env), process.Args, env);
     }
@@ -83,10 +92,10 @@ public static class ContainerInit
         }
     }
 
-    /// <summary>Writes a file under the verified host procfs handle; we are in the container's namespaces already.</summary>
+    /// <summary>Writes a file under the verified procfs handle; we are in the container's namespaces already.</summary>
     private static void WriteProc(Fd proc, string relative, string value, string what)
     {
-        var fd = LibC.openat(proc.Value, relative, O.WRONLY | O.CLOEXEC, 0);
+        var fd = LibC.openat(proc.Value, relative, O.WRONLY | O.CLOEXEC | O.NOFOLLOW, 0);
         if (fd < 0) throw ContainerError.FromErrno($"{what}: open /proc/{relative}", Syscall.LastErrno);
         using var owned = new Fd(fd);
         Syscall.WriteAll(fd, Encoding.UTF8.GetBytes(value), $"{what}: write \"{value}\" to /proc/{relative}");
@@ -100,15 +109,28 @@ public static class ContainerInit
             throw new ContainerError("the current directory is outside the root filesystem: possible container breakout detected");
     }
 
-    /// <summary>Blocks until `oci-run start` opens exec.fifo for reading, then tells it we are going.</summary>
-    private static void WaitForStart(Fd hostProc, Fd fifo)
+    /// <summary>
+    /// Blocks until `oci-run start` opens exec.fifo for reading, then tells it we are going.
+    /// </summary>
+    /// <remarks>
+    /// While init waits here, anyone who can read /proc/PID/fd of it (a process
+    /// with CAP_SYS_PTRACE in the same PID namespace: another container of a pod)
+    /// can open what its fds lead to. So nothing init holds now may lead into the
+    /// host's filesystem: its root and cwd are the container's; `proc` is a procfs
+    /// of the container's own PID namespace (no host process is in it); `fifo` is
+    /// an O_PATH handle on exec.fifo, a fifo and not a directory, so nothing can be
+    /// walked from it; stdio and the preserved fds are what the caller gave the
+    /// container. The .NET runtime's own /dev/urandom handle is a character device.
+    /// An exec into the container (later) must keep to the same rule.
+    /// </remarks>
+    private static void WaitForStart(Fd proc, Fd fifo)
     {
-        var fd = Syscall.Retry(() => LibC.openat(hostProc.Value, $"self/fd/{fifo.Value}", O.WRONLY | O.CLOEXEC, 0));
+        var fd = Syscall.Retry(() => LibC.openat(proc.Value, $"self/fd/{fifo.Value}", O.WRONLY | O.CLOEXEC, 0));
         Syscall.Check(fd, "open exec.fifo");
         Syscall.WriteAll(fd, "0"u8, "write exec.fifo");
         LibC.close(fd);
         fifo.Dispose();
-        hostProc.Dispose();
+        proc.Dispose();
     }
 
     private static unsafe int Exec(ExecPlan plan, int preserveFds)

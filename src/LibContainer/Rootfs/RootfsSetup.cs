@@ -15,6 +15,7 @@ internal sealed class RootfsSetup(InitConfig config)
 {
     private readonly RuntimeSpec _spec = config.Spec;
     private readonly string _rootfs = config.Rootfs;
+    private bool _readOnlyDev;
 
     /// <summary>Everything up to and including pivot_root.</summary>
     public void Run()
@@ -27,6 +28,7 @@ internal sealed class RootfsSetup(InitConfig config)
                 MountEntry(root, mounts[i], $"mounts[{i}]");
             if (!DevIsBindMounted()) Devices.Create(root, _spec.Linux?.Devices ?? [], config);
             MaskAndProtect(root);
+            if (_readOnlyDev) MakeDevReadOnly(root);
             TryMakeCwd(root);
         }
         if (config.NoPivot) MoveRoot(); else PivotRoot();
@@ -65,6 +67,7 @@ internal sealed class RootfsSetup(InitConfig config)
     private void MountEntry(Fd root, Mount m, string where)
     {
         var options = MountOptions.Parse(m.Options, $"{where}.options");
+        var flags = DeferReadOnlyDev(m.Destination!, options.Flags);
         var type = string.IsNullOrEmpty(m.Type) ? (options.IsBind ? "bind" : "") : m.Type;
         var dest = m.Destination!;
         if (type == "cgroup" || type == "cgroup2")
@@ -79,7 +82,7 @@ internal sealed class RootfsSetup(InitConfig config)
             if (!Path.Exists(source)) throw new ContainerError($"{where}: bind source {source} does not exist");
             using var target = Directory.Exists(source) ? SafePath.MkdirAll(root, dest) : SafePath.CreateFile(root, dest);
             Mounts.Mount(source, ProcPath(target), null, MS.BIND | (options.Flags & MS.REC), null, $"{source} on {dest}");
-            var extra = options.Flags & ~(MS.BIND | MS.REC | MS.REMOUNT);
+            var extra = flags & ~(MS.BIND | MS.REC | MS.REMOUNT);
             if (extra != 0)
             {
                 using var mounted = SafePath.Open(root, dest, O.PATH);
@@ -91,10 +94,10 @@ internal sealed class RootfsSetup(InitConfig config)
         else
         {
             if (string.IsNullOrEmpty(type)) throw new ContainerError($"config.json: {where}.type: missing");
-            if (type == "proc") CheckProcDestination(dest, where);
+            if (type == "proc") CheckProcDestination(root, dest, where);
             using var target = SafePath.MkdirAll(root, dest);
             Mounts.Mount(string.IsNullOrEmpty(m.Source) ? type : m.Source, ProcPath(target), type,
-                options.Flags & ~MS.REMOUNT, options.Data, $"{type} on {dest}");
+                flags & ~MS.REMOUNT, options.Data, $"{type} on {dest}");
         }
         if (options.Propagation.Count > 0)
         {
@@ -104,11 +107,18 @@ internal sealed class RootfsSetup(InitConfig config)
         }
     }
 
-    // A procfs anywhere but /proc could be used to hide the real one from LSM checks (CVE-2019-16884).
-    private static void CheckProcDestination(string dest, string where)
+    // A procfs anywhere but /proc could be used to hide the real one from LSM checks (CVE-2019-16884);
+    // and /proc itself must be a directory, not a symlink that puts the procfs somewhere else.
+    private static void CheckProcDestination(Fd root, string dest, string where)
     {
         if (dest.TrimEnd('/') != "/proc")
             throw new ContainerError($"config.json: {where}.destination: proc may only be mounted on /proc, not {dest}");
+        var fd = SafePath.TryOpen(root, dest, O.PATH | O.NOFOLLOW);
+        if (fd == -Errno.ENOENT) return;
+        if (fd < 0) throw ContainerError.FromErrno($"{where}: open /proc in the container", -fd);
+        using var target = new Fd(fd);
+        if (!Mounts.IsDirectory(target))
+            throw new ContainerError($"{where}: /proc in the root filesystem must be an ordinary directory, not a symlink or a file");
     }
 
     /// <summary>The container's own cgroup directories, bind-mounted where the config asks for cgroupfs.</summary>
@@ -156,6 +166,21 @@ internal sealed class RootfsSetup(InitConfig config)
     {
         using var mounted = SafePath.Open(root, dest, O.PATH);
         Mounts.Mount(null, ProcPath(mounted), null, MS.BIND | MS.REMOUNT | MS.RDONLY | Mounts.LockedFlags(mounted), null, $"{what} read-only");
+    }
+
+    // A read-only /dev is mounted writable and made read-only once its device
+    // nodes and symlinks are in, as runc does; the last mount on /dev decides.
+    private ulong DeferReadOnlyDev(string dest, ulong flags)
+    {
+        if (dest.TrimEnd('/') != "/dev") return flags;
+        _readOnlyDev = (flags & MS.RDONLY) != 0;
+        return flags & ~MS.RDONLY;
+    }
+
+    private static void MakeDevReadOnly(Fd root)
+    {
+        using var dev = SafePath.Open(root, "/dev", O.PATH);
+        Mounts.Mount(null, ProcPath(dev), null, MS.BIND | MS.REMOUNT | MS.RDONLY | Mounts.LockedFlags(dev), null, "/dev read-only");
     }
 
     private bool DevIsBindMounted() =>
@@ -229,10 +254,33 @@ internal sealed class RootfsSetup(InitConfig config)
 
     private void MoveRoot()
     {
+        HideHostProcAndSys();
         Syscall.Check(LibC.chdir(_rootfs), $"chdir {_rootfs}");
         Mounts.Mount(_rootfs, "/", null, MS.MOVE, null, "move of the rootfs onto /");
         Syscall.Check(LibC.chroot("."), "chroot");
         Syscall.Check(LibC.chdir("/"), "chdir /");
+    }
+
+    // Without pivot_root the host's mounts stay in the container's mount namespace,
+    // out of sight below the chroot; a fully visible procfs or sysfs among them lets
+    // the container mount a fresh one (the kernel allows a new procfs only where one
+    // is visible already), so, as runc does, each is detached, or covered.
+    private void HideHostProcAndSys()
+    {
+        var rootfs = _rootfs.TrimEnd('/');
+        foreach (var line in File.ReadAllLines("/proc/self/mountinfo"))
+        {
+            var dash = line.IndexOf(" - ", StringComparison.Ordinal);
+            if (dash < 0) continue;
+            var fields = line[..dash].Split(' ');
+            var fsType = line[(dash + 3)..].Split(' ')[0];
+            if (fields.Length < 5 || fields[3] != "/" || fsType is not ("proc" or "sysfs")) continue;
+            var mountPoint = fields[4].Replace("\\040", " ");
+            if (mountPoint == rootfs || mountPoint.StartsWith(rootfs + "/", StringComparison.Ordinal)) continue;
+            if (LibC.mount(null, mountPoint, null, MS.SLAVE | MS.REC, null) < 0) continue; // gone already
+            if (LibC.umount2(mountPoint, 2 /* MNT_DETACH */) < 0)
+                Mounts.Mount("tmpfs", mountPoint, "tmpfs", MS.RDONLY, null, $"tmpfs over the host's {mountPoint}");
+        }
     }
 
     private void FinishRoot()

@@ -17,10 +17,17 @@ internal static unsafe class Capabilities
 
     private const uint Version3 = 0x20080522;
 
-    public static int LastCap()
+    /// <summary>
+    /// The highest capability this kernel knows, from the host's procfs: read
+    /// through the container's /proc, a fake value would leave capabilities in
+    /// the bounding set.
+    /// </summary>
+    public static int LastCap(Fd hostProc)
     {
-        var text = SmallFile.TryReadText("/proc/sys/kernel/cap_last_cap") ?? throw new ContainerError("/proc/sys/kernel/cap_last_cap is missing");
-        return int.Parse(text.Trim());
+        var text = ProcFs.Read(hostProc, "sys/kernel/cap_last_cap").Trim();
+        return int.TryParse(text, out var last) && last is >= 0 and < 64
+            ? last
+            : throw new ContainerError($"/proc/sys/kernel/cap_last_cap holds \"{text}\", not a capability number");
     }
 
     /// <summary>Drops every capability not in `bounding` from the bounding set.</summary>

@@ -20,10 +20,9 @@ internal static unsafe class ProcessIdentity
         }
     }
 
-    public static void Apply(Process process)
+    public static void Apply(Process process, int lastCap)
     {
         var caps = process.Capabilities;
-        var lastCap = caps is null ? 0 : Capabilities.LastCap();
         var known = caps is null ? 0 : (lastCap >= 63 ? ulong.MaxValue : (1UL << (lastCap + 1)) - 1);
         if (caps is not null)
             Capabilities.DropBounding(CapabilityNames.Mask(caps.Bounding, "process.capabilities.bounding"), lastCap);

@@ -14,9 +14,14 @@ public sealed record ContainerState
     public uint Owner { get; init; }
     public Dictionary<string, string>? Annotations { get; init; }
     public Dictionary<string, string> CgroupPaths { get; init; } = [];
+    /// <summary>
+    /// Set in the first record create writes, before it makes anything that
+    /// could be left behind (cgroups, init), and cleared when it is done.
+    /// </summary>
+    public bool Creating { get; init; }
 }
 
-public enum ContainerStatus { Created, Running, Stopped }
+public enum ContainerStatus { Creating, Created, Running, Stopped }
 
 /// <summary>The OCI state document that `state` prints, and one entry of `list --format json`.</summary>
 public sealed record OciState

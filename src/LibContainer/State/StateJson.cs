@@ -21,6 +21,7 @@ public static class StateJson
         json.WriteNumber("owner", s.Owner);
         WriteMap(json, "annotations", s.Annotations);
         WriteMap(json, "cgroupPaths", s.CgroupPaths);
+        if (s.Creating) json.WriteBoolean("creating", true);
         json.WriteEndObject();
     });
 
@@ -32,6 +33,7 @@ public static class StateJson
         int pid = 0;
         ulong startTime = 0;
         uint owner = 0;
+        var creating = false;
         Dictionary<string, string>? annotations = null, cgroupPaths = null;
         Expect(ref json, JsonTokenType.StartObject);
         while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
@@ -49,6 +51,7 @@ public static class StateJson
                 case "owner": owner = json.GetUInt32(); break;
                 case "annotations": annotations = ReadMap(ref json); break;
                 case "cgroupPaths" when withCgroupPaths: cgroupPaths = ReadMap(ref json); break;
+                case "creating": creating = json.GetBoolean(); break;
                 default: json.Skip(); break;
             }
         }
@@ -56,7 +59,7 @@ public static class StateJson
         return new ContainerState
         {
             Id = id, Pid = pid, PidStartTime = startTime, Bundle = bundle, Rootfs = rootfs, Created = created, Owner = owner,
-            Annotations = annotations, CgroupPaths = cgroupPaths ?? [],
+            Annotations = annotations, CgroupPaths = cgroupPaths ?? [], Creating = creating,
         };
     }
 

@@ -42,25 +42,31 @@ public sealed class StateStore(string root)
             if (errno == Errno.EEXIST) throw new ContainerError($"container \"{id}\" already exists");
             throw ContainerError.FromErrno($"create state directory {dir}", errno);
         }
-        return ContainerLock.Take(dir);
+        // A `delete --force` of the same ID can lock the new directory first and remove it.
+        return ContainerLock.TryTake(dir) ?? throw new ContainerError($"container \"{id}\" was deleted while it was being created");
     }
 
-    /// <summary>Locks an existing container's directory; fails if there is no such container.</summary>
-    public ContainerLock Lock(string id)
+    /// <summary>Locks a container's directory, with or without a state.json in it; fails if there is no such directory.</summary>
+    public ContainerLock Lock(string id) => TryLock(id) ?? throw NotFound(id);
+
+    /// <summary>Locks a container's directory; null if there is none.</summary>
+    public ContainerLock? TryLock(string id)
     {
         ValidateId(id);
-        var dir = DirectoryOf(id);
-        if (!File.Exists(Path.Combine(dir, StateFile))) throw NotFound(id);
-        return ContainerLock.Take(dir);
+        return ContainerLock.TryTake(DirectoryOf(id));
     }
 
     public static ContainerError NotFound(string id) => new($"container \"{id}\" does not exist");
 
     /// <summary>The container's state; `list` leaves out the cgroup paths it does not show.</summary>
-    public ContainerState Load(string id, bool withCgroupPaths = true)
+    public ContainerState Load(string id, bool withCgroupPaths = true) => TryLoad(id, withCgroupPaths) ?? throw NotFound(id);
+
+    /// <summary>The container's state, or null when its directory holds no state.json (a create that died before writing one).</summary>
+    public ContainerState? TryLoad(string id, bool withCgroupPaths = true)
     {
         ValidateId(id);
-        var bytes = SmallFile.TryRead(Path.Combine(DirectoryOf(id), StateFile), regular: true) ?? throw NotFound(id);
+        var bytes = SmallFile.TryRead(Path.Combine(DirectoryOf(id), StateFile), regular: true);
+        if (bytes is null) return null;
         try
         {
             return StateJson.Read(bytes, withCgroupPaths);
@@ -82,7 +88,16 @@ public sealed class StateStore(string root)
         LibC.unlinkat(AT.FDCWD, Path.Combine(dir, StateFile), 0);
         LibC.unlinkat(AT.FDCWD, Path.Combine(dir, FifoName), 0);
         if (LibC.unlinkat(AT.FDCWD, dir, AT.REMOVEDIR) == 0 || Syscall.LastErrno == Errno.ENOENT) return;
-        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        var errno = Syscall.LastErrno;
+        if (errno != Errno.ENOTEMPTY) throw ContainerError.FromErrno($"remove {dir}", errno);
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ContainerError($"remove {dir}: {e.Message}");
+        }
     }
 
     /// <summary>Names of the container directories, in name order; one without state.json fails to Load.</summary>
@@ -95,9 +110,16 @@ public sealed class StateStore(string root)
         return ids;
     }
 
-    /// <summary>Derives a container's status from its init process and exec.fifo.</summary>
-    public ContainerStatus StatusOf(ContainerState state)
+    /// <summary>
+    /// Derives a container's status from its init process and exec.fifo. A
+    /// record of a create in progress is `creating` while that create holds the
+    /// container's lock, and stopped once it has died; a caller that holds the
+    /// lock itself (`lockHeld`) knows create is over.
+    /// </summary>
+    public ContainerStatus StatusOf(ContainerState state, bool lockHeld = false)
     {
+        if (state.Creating)
+            return !lockHeld && ContainerLock.IsHeld(DirectoryOf(state.Id)) ? ContainerStatus.Creating : ContainerStatus.Stopped;
         if (!ProcessProbe.IsSameAlive(state.Pid, state.PidStartTime)) return ContainerStatus.Stopped;
         return File.Exists(FifoOf(state.Id)) ? ContainerStatus.Created : ContainerStatus.Running;
     }
@@ -105,23 +127,72 @@ public sealed class StateStore(string root)
     private void EnsureRoot()
     {
         if (Directory.Exists(Root)) return;
-        Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (Path.Exists(Root)) throw new ContainerError($"--root {Root}: not a directory");
+        try
+        {
+            Directory.CreateDirectory(Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ContainerError($"--root {Root}: cannot create it: {e.Message}");
+        }
     }
 }
 
 /// <summary>An exclusive flock on a container directory, released on Dispose.</summary>
 public sealed class ContainerLock : IDisposable
 {
+    private const int LOCK_EX = 2, LOCK_NB = 4;
+    private const int EWOULDBLOCK = 11;
+
     private readonly Fd _fd;
 
     private ContainerLock(Fd fd) => _fd = fd;
 
-    public static ContainerLock Take(string dir)
+    /// <summary>
+    /// Locks `dir`; null when there is no such directory, or when it was removed
+    /// (or replaced) while we waited for the lock: whoever held it deleted the container.
+    /// </summary>
+    public static ContainerLock? TryTake(string dir)
     {
-        const int LOCK_EX = 2;
-        var fd = Fd.Open(dir, O.RDONLY | O.DIRECTORY);
-        Syscall.Check(Syscall.Retry(() => LibC.flock(fd.Value, LOCK_EX)), $"lock {dir}");
-        return new ContainerLock(fd);
+        var fd = LibC.open(dir, O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);
+        if (fd < 0)
+        {
+            var errno = Syscall.LastErrno;
+            if (errno is Errno.ENOENT or Errno.ENOTDIR) return null;
+            throw ContainerError.FromErrno($"open {dir}", errno);
+        }
+        var owned = new Fd(fd);
+        try
+        {
+            Syscall.Check(Syscall.Retry(() => LibC.flock(fd, LOCK_EX)), $"lock {dir}");
+            if (!IsStillAt(owned, dir))
+            {
+                owned.Dispose();
+                return null;
+            }
+            return new ContainerLock(owned);
+        }
+        catch
+        {
+            owned.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>True when another command holds the lock on `dir` right now.</summary>
+    public static bool IsHeld(string dir)
+    {
+        var fd = LibC.open(dir, O.RDONLY | O.DIRECTORY | O.CLOEXEC, 0);
+        if (fd < 0) return false;
+        using var owned = new Fd(fd);
+        return LibC.flock(fd, LOCK_EX | LOCK_NB) < 0 && Syscall.LastErrno == EWOULDBLOCK;
+    }
+
+    private static bool IsStillAt(Fd fd, string dir)
+    {
+        if (LibC.fstatat(fd.Value, "", out var locked, AT.EMPTY_PATH) < 0 || locked.Nlink == 0) return false;
+        return LibC.fstatat(AT.FDCWD, dir, out var now, 0) == 0 && now.Dev == locked.Dev && now.Ino == locked.Ino;
     }
 
     public void Dispose() => _fd.Dispose();

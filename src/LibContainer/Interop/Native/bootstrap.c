@@ -16,7 +16,8 @@
  *      (their paths resolve in the host's mount namespace), then join or
  *      create the mount namespace;
  *   4. fork straight into the container's cgroup v2 directory, if any, so the
- *      child is inside the new PID namespace and every cgroup; the parent
+ *      child is inside the new PID namespace and every cgroup, and a child of
+ *      `create` that dies with it until it is ready; the parent
  *      reports the child's PID and exits; the child makes its cgroup namespace
  *      (rooted at the container's cgroups) and returns into main(), and .NET
  *      starts.
@@ -35,6 +36,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -343,24 +345,25 @@ static void join_namespaces(struct bootstrap *b, int mount)
 	}
 }
 
-/* fork(), but with the child born in the cgroup v2 directory cgroup_fd
- * (-1: none). glibc has no fork that takes CLONE_INTO_CGROUP, so this is
- * clone3 doing what glibc's fork does for a single-threaded process: the
- * kernel writes the child's TID where glibc keeps it (PR_GET_TID_ADDRESS
- * says where), and the child registers glibc's robust mutex list again.
- * Without PR_GET_TID_ADDRESS (no CONFIG_CHECKPOINT_RESTORE) the child
- * moves itself through cgroup.procs, which is correct but slower. */
-static pid_t fork_into_cgroup(int cgroup_fd)
+/* fork(), but the child is a sibling of this process (CLONE_PARENT): a
+ * child of `create`, so it can die with it (PR_SET_PDEATHSIG), and born in
+ * the cgroup v2 directory cgroup_fd (-1: none). glibc has no fork that takes
+ * these flags, so this is clone3 doing what glibc's fork does for a
+ * single-threaded process: the kernel writes the child's TID where glibc
+ * keeps it (PR_GET_TID_ADDRESS says where), and the child registers glibc's
+ * robust mutex list again. Without PR_GET_TID_ADDRESS (no
+ * CONFIG_CHECKPOINT_RESTORE) it is a plain fork: the child moves itself
+ * through cgroup.procs and is this process's child; *sibling says which. */
+static pid_t fork_init(int cgroup_fd, int *sibling)
 {
-	if (cgroup_fd < 0)
-		return fork();
 	int *tid = NULL;
 	void *robust = NULL;
 	size_t robust_len = 0;
+	*sibling = 0;
 	if (prctl(PR_GET_TID_ADDRESS, &tid, 0, 0, 0) < 0 || tid == NULL ||
 	    syscall(SYS_get_robust_list, 0, &robust, &robust_len) < 0) {
 		pid_t child = fork();
-		if (child == 0) {
+		if (child == 0 && cgroup_fd >= 0) {
 			int procs = openat(cgroup_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
 			if (procs < 0 || write(procs, "0", 1) != 1)
 				die("join the cgroup v2 directory");
@@ -370,14 +373,32 @@ static pid_t fork_into_cgroup(int cgroup_fd)
 	}
 	struct clone_args args;
 	memset(&args, 0, sizeof(args));
-	args.flags = CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CLONE_INTO_CGROUP;
-	args.exit_signal = SIGCHLD;
+	args.flags = CLONE_PARENT | CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID;
+	if (cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cgroup_fd;
+	}
+	/* With CLONE_PARENT the kernel takes the exit signal from our parent's; SIGCHLD. */
+	args.exit_signal = 0;
 	args.child_tid = (uint64_t)(uintptr_t)tid;
-	args.cgroup = (uint64_t)cgroup_fd;
 	long pid = syscall(SYS_clone3, &args, sizeof(args));
 	if (pid == 0)
 		syscall(SYS_set_robust_list, robust, robust_len);
+	*sibling = 1;
 	return (pid_t)pid;
+}
+
+/* Until init reports ready, it must not outlive `create` (an engine that
+ * times out kills create): with nobody left to finish or record it, it
+ * would wait for `start` forever. The death signal is armed first, then the
+ * sync socket checked: if create died before, its end is closed already. */
+static void die_with_create(void)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		die("set the parent death signal");
+	struct pollfd p = { .fd = sync_fd, .events = POLLRDHUP };
+	if (poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR)))
+		_exit(1);
 }
 
 static void run_bootstrap(char **argv, char **envp, const char *fd_text)
@@ -408,7 +429,8 @@ static void run_bootstrap(char **argv, char **envp, const char *fd_text)
 
 	/* A PID namespace applies to children only: fork so the child is its
 	 * first process. */
-	pid_t child = fork_into_cgroup(b.cgroup_v2_fd);
+	int sibling;
+	pid_t child = fork_init(b.cgroup_v2_fd, &sibling);
 	if (child < 0)
 		die("fork the container init");
 	if (child > 0) {
@@ -416,6 +438,8 @@ static void run_bootstrap(char **argv, char **envp, const char *fd_text)
 		send_frame(OCIRUN_FRAME_CHILD_PID, &pid, sizeof(pid));
 		_exit(0);
 	}
+	if (sibling)
+		die_with_create();
 	if (b.cgroup_v2_fd >= 0)
 		close(b.cgroup_v2_fd);
 	if ((b.clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
