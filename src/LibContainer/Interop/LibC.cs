@@ -56,6 +56,9 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int unlinkat(int dirfd, string path, int flags);
 
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int renameat(int olddirfd, string oldpath, int newdirfd, string newpath);
+
 
 
 
