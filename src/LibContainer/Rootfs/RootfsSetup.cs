@@ -102,6 +102,7 @@ internal sealed class RootfsSetup(InitConfig config)
             foreach (var p in options.Propagation)
                 Mounts.Mount(null, ProcPath(mounted), null, p, null, $"propagation of {dest}");
         }
+        Mounts.ApplyRecursiveOptions(root, dest, options, where);
     }
 
     // A procfs anywhere but /proc could be used to hide the real one from LSM checks (CVE-2019-16884).
