@@ -29,13 +29,6 @@ internal static class Mounts
     }
 
     /// <summary>
-    /// Makes the mount at `fd` and every mount below it read-only in one call
-    /// (mount_setattr, Linux 5.12); false where the kernel lacks it.
-    /// </summary>
-    public static bool TryMakeReadOnlyRecursive(Fd fd, string what) =>
-        TrySetAttributesRecursive(fd, MountAttr.RDONLY, 0, $"{what} read-only");
-
-    /// <summary>
     /// mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE): sets and clears
     /// MOUNT_ATTR_* on the mount at `fd` and every mount below it; false where
     /// the kernel lacks the call (ENOSYS, before Linux 5.12).
