@@ -138,14 +138,43 @@ public sealed class CgroupLayoutTests
     [Theory]
     [InlineData("/../../../etc", "/sys/fs/cgroup/memory/etc")]
     [InlineData("/a/../../b", "/sys/fs/cgroup/memory/b")]
-    [InlineData("../../../../../../etc", "/sys/fs/cgroup/memory/etc")]
-    [InlineData("x/../../y", "/sys/fs/cgroup/memory/process_api/y")]
+    [InlineData("//a/./b//", "/sys/fs/cgroup/memory/a/b")]
     public void Dot_dot_cannot_climb_out_of_the_mount_point(string cgroupsPath, string expected)
     {
         var layout = Hybrid;
         var dir = layout.HostDirectory(In(layout, "memory"), cgroupsPath);
         dir.Should().Be(expected);
         dir.Should().StartWith("/sys/fs/cgroup/memory/").And.NotContain("..");
+    }
+
+    [Theory]
+    [InlineData("../../../../x", "/x")]
+    [InlineData("../../../../../../etc", "/etc")]
+    [InlineData("x/../../y", "/y")]
+    [InlineData("a/../b/./c", "/b/c")]
+    [InlineData("..", "")]
+    [InlineData(".", "")]
+    public void A_relative_path_stays_below_our_own_cgroup_whatever_dot_dot_it_holds(string cgroupsPath, string below)
+    {
+        var layout = Hybrid;
+        layout.HostDirectory(In(layout, "memory"), cgroupsPath).Should().Be($"/sys/fs/cgroup/memory{OwnMemory}{below}");
+        var v2 = Unified;
+        v2.HostDirectory(In(v2, ""), cgroupsPath).Should().Be($"/sys/fs/cgroup/user.slice/user-1000.slice/session-2.scope{below}");
+    }
+
+    [Theory]
+    [InlineData("", "")]
+    [InlineData("/", "/")]
+    [InlineData("/../..", "/")]
+    [InlineData("a/b", "a/b")]
+    [InlineData("../../../../x", "x")]
+    [InlineData("./a/../..", ".")]
+    [InlineData("..", ".")]
+    [InlineData("/a//b/./c/..", "/a/b")]
+    [InlineData("a/", "a")]
+    public void CleanPath_folds_like_runcs(string path, string expected)
+    {
+        CgroupLayout.CleanPath(path).Should().Be(expected);
     }
 
     [Fact]
@@ -224,5 +253,7 @@ public sealed class CgroupLayoutTests
             "35 31 0:32 /docker/abc /sys/fs/cgroup/memory ro,nosuid - cgroup cgroup rw,memory\n",
             "4:memory:/docker/abc\n");
         layout.HostDirectory(In(layout, "memory"), "c1").Should().Be("/sys/fs/cgroup/memory/c1");
+        layout.HostDirectory(In(layout, "memory"), "../../x").Should().Be("/sys/fs/cgroup/memory/x");
+        layout.HostDirectory(In(layout, "memory"), ".").Should().Be("/sys/fs/cgroup/memory");
     }
 }

@@ -101,4 +101,65 @@ public sealed class CgroupManagersTests
         manager.Paths.Should().Equal(hybrid);
         CgroupManagers.FromPaths(new Dictionary<string, string> { ["memory"] = "/m" }).Should().BeOfType<V1Manager>();
     }
+
+    // ---- a frozen cgroup (read through a fake of the host's files) ----
+
+    private static Func<string, string?> Files(params (string Path, string Text)[] files)
+    {
+        var map = files.ToDictionary(f => f.Path, f => f.Text);
+        return path => map.GetValueOrDefault(path);
+    }
+
+    [Theory]
+    [InlineData("FROZEN")]
+    [InlineData("FREEZING\n")]
+    public void A_frozen_v1_cgroup_is_refused_naming_the_field_and_the_directory(string state)
+    {
+        var files = Files(("/sys/fs/cgroup/freezer/oci/c1/freezer.state", state));
+        var act = () => CgroupManagers.ForNewContainer(Hybrid, "/oci/c1", "c1", files);
+        act.Should().Throw<ContainerError>().Which.Message.Should()
+            .Be("linux.cgroupsPath \"/oci/c1\": /sys/fs/cgroup/freezer/oci/c1 is frozen: thaw it (write THAWED to its freezer.state) or give the container another cgroup");
+    }
+
+    [Fact]
+    public void A_cgroup_not_made_yet_under_a_frozen_ancestor_is_refused_naming_the_ancestor()
+    {
+        var files = Files(("/sys/fs/cgroup/freezer/oci/freezer.state", "FROZEN\n"));
+        var act = () => CgroupManagers.ForNewContainer(Hybrid, "/oci/pods/c1", "c1", files);
+        act.Should().Throw<ContainerError>().Which.Message.Should()
+            .Contain("/sys/fs/cgroup/freezer/oci/pods/c1's ancestor /sys/fs/cgroup/freezer/oci is frozen");
+    }
+
+    [Fact]
+    public void The_nearest_existing_cgroup_decides_for_its_ancestors()
+    {
+        // The kernel shows an ancestor's freeze in every descendant's freezer.state: the nearest one says it all.
+        var files = Files(("/sys/fs/cgroup/freezer/oci/freezer.state", "THAWED\n"), ("/sys/fs/cgroup/freezer/freezer.state", "FROZEN\n"));
+        CgroupManagers.ForNewContainer(Hybrid, "/oci/c1", "c1", files).Paths.Should().ContainKey("freezer");
+    }
+
+    [Fact]
+    public void A_thawed_cgroup_and_other_controllers_state_files_are_fine()
+    {
+        var files = Files(("/sys/fs/cgroup/freezer/oci/c1/freezer.state", "THAWED\n"), ("/sys/fs/cgroup/memory/oci/c1/freezer.state", "FROZEN\n"),
+            ("/sys/fs/cgroup/unified/oci/c1/cgroup.events", "populated 0\nfrozen 0\n"));
+        CgroupManagers.ForNewContainer(Hybrid, "/oci/c1", "c1", files).Should().BeOfType<V1Manager>();
+    }
+
+    [Fact]
+    public void A_frozen_v2_cgroup_is_refused()
+    {
+        var files = Files(("/sys/fs/cgroup/machine.slice/cgroup.events", "populated 0\nfrozen 1\n"));
+        var act = () => CgroupManagers.ForNewContainer(Unified, "/machine.slice/c1", "c1", files);
+        act.Should().Throw<ContainerError>().Which.Message.Should()
+            .Be("linux.cgroupsPath \"/machine.slice/c1\": /sys/fs/cgroup/machine.slice/c1's ancestor /sys/fs/cgroup/machine.slice is frozen: thaw it (write 0 to its cgroup.freeze) or give the container another cgroup");
+    }
+
+    [Fact]
+    public void In_hybrid_mode_the_unified_hierarchy_is_checked_too()
+    {
+        var files = Files(("/sys/fs/cgroup/unified/oci/c1/cgroup.events", "populated 0\nfrozen 1\n"));
+        var act = () => CgroupManagers.ForNewContainer(Hybrid, "/oci/c1", "c1", files);
+        act.Should().Throw<ContainerError>().Which.Message.Should().Contain("/sys/fs/cgroup/unified/oci/c1 is frozen");
+    }
 }

@@ -113,10 +113,6 @@ public sealed class MountOptionsTests
     [Theory]
     [InlineData("idmap")]
     [InlineData("ridmap")]
-    [InlineData("rro")]
-    [InlineData("rrw")]
-    [InlineData("rnosuid")]
-    [InlineData("rnoexec")]
     [InlineData("tmpcopyup")]
     public void An_option_not_supported_yet_is_an_error_naming_it_and_the_field(string option)
     {
@@ -147,5 +143,94 @@ public sealed class MountOptionsTests
     public void ParsePropagation_of_anything_else_is_null(string name)
     {
         MountOptions.ParsePropagation(name).Should().BeNull();
+    }
+
+    // ---- recursive options: mount_setattr attributes ----
+
+    [Theory]
+    [InlineData("rro", MountAttr.RDONLY, 0UL)]
+    [InlineData("rrw", 0UL, MountAttr.RDONLY)]
+    [InlineData("rnosuid", MountAttr.NOSUID, 0UL)]
+    [InlineData("rsuid", 0UL, MountAttr.NOSUID)]
+    [InlineData("rnodev", MountAttr.NODEV, 0UL)]
+    [InlineData("rdev", 0UL, MountAttr.NODEV)]
+    [InlineData("rnoexec", MountAttr.NOEXEC, 0UL)]
+    [InlineData("rexec", 0UL, MountAttr.NOEXEC)]
+    [InlineData("rnodiratime", MountAttr.NODIRATIME, 0UL)]
+    [InlineData("rdiratime", 0UL, MountAttr.NODIRATIME)]
+    [InlineData("rnosymfollow", MountAttr.NOSYMFOLLOW, 0UL)]
+    [InlineData("rsymfollow", 0UL, MountAttr.NOSYMFOLLOW)]
+    [InlineData("rnoatime", MountAttr.NOATIME, MountAttr.ATIME_MASK)]
+    [InlineData("rstrictatime", MountAttr.STRICTATIME, MountAttr.ATIME_MASK)]
+    [InlineData("rrelatime", MountAttr.RELATIME, MountAttr.ATIME_MASK)]
+    [InlineData("ratime", MountAttr.RELATIME, MountAttr.ATIME_MASK)]
+    [InlineData("rnostrictatime", MountAttr.RELATIME, MountAttr.ATIME_MASK)]
+    [InlineData("rnorelatime", MountAttr.STRICTATIME, MountAttr.ATIME_MASK)]
+    public void A_recursive_option_is_a_mount_attribute_to_set_or_clear(string option, ulong set, ulong clear)
+    {
+        var o = Parse(option);
+        o.RecursiveSet.Should().Be(set);
+        o.RecursiveClear.Should().Be(clear);
+        o.RecursiveOptions.Should().Equal(option);
+        o.Flags.Should().Be(0, "a recursive option is not a mount(2) flag");
+        o.ClearedFlags.Should().Be(0);
+        o.Data.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Recursive_options_accumulate_beside_the_flags()
+    {
+        var o = Parse("rbind", "rro", "nosuid", "rnoexec", "rnodev");
+        o.Flags.Should().Be(MS.BIND | MS.REC | MS.NOSUID);
+        o.RecursiveSet.Should().Be(MountAttr.RDONLY | MountAttr.NOEXEC | MountAttr.NODEV);
+        o.RecursiveClear.Should().Be(0);
+        o.RecursiveOptions.Should().Equal("rro", "rnoexec", "rnodev");
+    }
+
+    [Theory]
+    [InlineData(new[] { "rro", "rrw" }, 0UL, MountAttr.RDONLY)]
+    [InlineData(new[] { "rrw", "rro" }, MountAttr.RDONLY, 0UL)]
+    [InlineData(new[] { "rnoatime", "rstrictatime" }, MountAttr.STRICTATIME, MountAttr.ATIME_MASK)]
+    [InlineData(new[] { "rnoatime", "rnodev", "rrelatime" }, MountAttr.NODEV | MountAttr.RELATIME, MountAttr.ATIME_MASK)]
+    public void A_later_recursive_option_wins(string[] options, ulong set, ulong clear)
+    {
+        var o = Parse(options);
+        o.RecursiveSet.Should().Be(set);
+        o.RecursiveClear.Should().Be(clear);
+    }
+
+    [Fact]
+    public void Plain_options_have_no_recursive_part()
+    {
+        var o = Parse("rbind", "ro", "nosuid");
+        o.RecursiveOptions.Should().BeEmpty();
+        o.RecursiveSet.Should().Be(0);
+        o.RecursiveClear.Should().Be(0);
+    }
+
+    [Fact]
+    public void Every_recursive_option_is_known_to_features()
+    {
+        MountOptions.Known.Should().Contain(["rro", "rrw", "rnosuid", "rsuid", "rnodev", "rdev", "rnoexec", "rexec", "rnoatime", "ratime",
+            "rnodiratime", "rdiratime", "rrelatime", "rnorelatime", "rstrictatime", "rnostrictatime", "rnosymfollow", "rsymfollow",
+            "nosymfollow", "symfollow"]);
+        MountOptions.Known.Should().NotContain("ridmap");
+    }
+
+    [Fact]
+    public void Flags_as_attributes_translate_the_cgroup_mount_defaults()
+    {
+        var (set, clear) = Parse("nosuid", "noexec", "nodev", "relatime", "ro").FlagsAsAttributes();
+        set.Should().Be(MountAttr.NOSUID | MountAttr.NOEXEC | MountAttr.NODEV | MountAttr.RELATIME | MountAttr.RDONLY);
+        clear.Should().Be(MountAttr.ATIME_MASK, "an atime setting replaces the one the mount had");
+    }
+
+    [Fact]
+    public void Flags_as_attributes_clear_what_the_config_clears_and_leave_atime_alone_unless_asked()
+    {
+        var (set, clear) = Parse("rw", "suid", "nodev", "nosymfollow").FlagsAsAttributes();
+        set.Should().Be(MountAttr.NODEV | MountAttr.NOSYMFOLLOW);
+        clear.Should().Be(MountAttr.RDONLY | MountAttr.NOSUID);
+        Parse("noatime").FlagsAsAttributes().Should().Be((MountAttr.NOATIME, MountAttr.ATIME_MASK));
     }
 }

@@ -17,20 +17,34 @@ internal static class CgroupDirectory
 
     /// <summary>
     /// A v1 cpuset cgroup starts with no CPUs and no memory nodes, and takes no
-    /// process until it has both: each new level copies its parent's.
+    /// process until it has both. Every level from the first ancestor that has
+    /// both down to `dir` is made and filled from its parent where empty, so a
+    /// directory left half-made (a create killed between mkdir and write) is
+    /// completed rather than joined as it is (ENOSPC).
     /// </summary>
     public static void CreateCpuset(string dir)
     {
-        if (Directory.Exists(dir)) return;
-        var parent = Path.GetDirectoryName(dir)!;
-        CreateCpuset(parent);
-        Create(dir);
-        foreach (var file in new[] { "cpuset.cpus", "cpuset.mems" })
+        var levels = new List<string>();
+        for (var level = dir; !HasCpusAndMems(level); level = Path.GetDirectoryName(level)!)
         {
-            if ((Interop.SmallFile.TryReadText(Path.Combine(dir, file)) ?? "").Trim().Length > 0) continue;
-            Write(dir, file, (Interop.SmallFile.TryReadText(Path.Combine(parent, file)) ?? "").Trim());
+            if (level == "/") throw new ContainerError($"create cgroup {dir}: no ancestor has cpuset.cpus and cpuset.mems set");
+            levels.Add(level);
+        }
+        for (var i = levels.Count - 1; i >= 0; i--)
+        {
+            var level = levels[i];
+            var parent = Path.GetDirectoryName(level)!;
+            Create(level);
+            foreach (var file in new[] { "cpuset.cpus", "cpuset.mems" })
+                if (ReadTrimmed(level, file).Length == 0) Write(level, file, ReadTrimmed(parent, file));
         }
     }
+
+    private static bool HasCpusAndMems(string dir) =>
+        ReadTrimmed(dir, "cpuset.cpus").Length > 0 && ReadTrimmed(dir, "cpuset.mems").Length > 0;
+
+    private static string ReadTrimmed(string dir, string file) =>
+        (Interop.SmallFile.TryReadText(Path.Combine(dir, file)) ?? "").Trim();
 
     public static void Write(string dir, string file, string value)
     {

@@ -48,16 +48,40 @@ public sealed record CgroupLayout(CgroupMode Mode, IReadOnlyList<Hierarchy> Hier
         return new CgroupLayout(mode, hierarchies, own);
     }
 
-    /// <summary>The host directory for `cgroupPath` (absolute, or relative to our own cgroup) in a hierarchy.</summary>
+    /// <summary>
+    /// The host directory for `cgroupPath` in a hierarchy, as runc finds it: an
+    /// absolute path from the hierarchy's root, a relative one below our own
+    /// cgroup. The path is cleaned first (CleanPath), so ".." never climbs out.
+    /// </summary>
     public string HostDirectory(Hierarchy h, string cgroupPath)
     {
-        var absolute = cgroupPath.StartsWith('/')
-            ? cgroupPath
-            : Path.Combine(OwnPaths.GetValueOrDefault(h.Key, "/"), cgroupPath);
-        absolute = Path.GetFullPath(absolute); // folds "..", so a path can't climb above the hierarchy
+        var clean = CleanPath(cgroupPath);
+        var absolute = clean.StartsWith('/')
+            ? clean
+            : Path.GetFullPath(Path.Join(OwnPaths.GetValueOrDefault(h.Key, "/"), clean));
         var root = h.MountRoot.TrimEnd('/');
-        var inside = absolute.StartsWith(root + "/", StringComparison.Ordinal) ? absolute[root.Length..] : absolute;
-        return h.MountPoint.TrimEnd('/') + inside;
+        var inside = absolute == root ? "" : absolute.StartsWith(root + "/", StringComparison.Ordinal) ? absolute[root.Length..] : absolute;
+        return (h.MountPoint.TrimEnd('/') + inside).TrimEnd('/');
+    }
+
+    /// <summary>
+    /// runc's utils.CleanPath: folds ".", ".." and repeated slashes; a relative
+    /// path is folded as if it hung from "/" and stays relative, so
+    /// "../../x" is "x" and ".." is ".".
+    /// </summary>
+    public static string CleanPath(string path)
+    {
+        if (path.Length == 0) return "";
+        var parts = new List<string>();
+        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == ".") continue;
+            if (part == "..") { if (parts.Count > 0) parts.RemoveAt(parts.Count - 1); continue; }
+            parts.Add(part);
+        }
+        var joined = string.Join('/', parts);
+        if (path.StartsWith('/')) return "/" + joined;
+        return joined.Length == 0 ? "." : joined;
     }
 
     private static string V1Key(string superOptions)

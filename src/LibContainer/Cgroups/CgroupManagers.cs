@@ -4,7 +4,11 @@ namespace LibContainer.Cgroups;
 public static class CgroupManagers
 {
     /// <summary>A new container's cgroup: `cgroupsPath` from config.json, or the container ID under our own cgroup.</summary>
-    public static ICgroupManager ForNewContainer(CgroupLayout layout, string? cgroupsPath, string id)
+    public static ICgroupManager ForNewContainer(CgroupLayout layout, string? cgroupsPath, string id) =>
+        ForNewContainer(layout, cgroupsPath, id, Interop.SmallFile.TryReadText);
+
+    /// <summary>The same, reading the host's cgroup files through `readFile` (a file's text, null when it is missing).</summary>
+    public static ICgroupManager ForNewContainer(CgroupLayout layout, string? cgroupsPath, string id, Func<string, string?> readFile)
     {
         var path = string.IsNullOrEmpty(cgroupsPath) ? id : cgroupsPath;
         if (path.Contains(':') && !path.StartsWith('/'))
@@ -21,8 +25,41 @@ public static class CgroupManagers
                 throw new ContainerError($"linux.cgroupsPath \"{path}\" is the root of the cgroup hierarchy at {mountPoint}: give the container a cgroup of its own");
             if (HoldsProcesses(dir))
                 throw new ContainerError($"linux.cgroupsPath \"{path}\": {dir} already holds processes: give the container a cgroup of its own");
+            // A frozen cgroup would freeze init as it joins, and create would wait for it forever.
+            var isFreezer = key.Split(',').Contains("freezer");
+            if ((isFreezer || key == "") && FrozenAt(dir, mountPoint, v2: key == "", readFile) is { } frozen)
+            {
+                var which = frozen == dir ? dir : $"{dir}'s ancestor {frozen}";
+                var thaw = key == "" ? "write 0 to its cgroup.freeze" : "write THAWED to its freezer.state";
+                throw new ContainerError($"linux.cgroupsPath \"{path}\": {which} is frozen: thaw it ({thaw}) or give the container another cgroup");
+            }
         }
         return layout.Mode == CgroupMode.Unified ? new V2Manager(paths[""]) : new V1Manager(paths);
+    }
+
+    /// <summary>
+    /// `dir`, or the nearest ancestor of it that exists, when that cgroup is
+    /// frozen (v1 freezer.state FROZEN or FREEZING, v2 cgroup.events "frozen 1");
+    /// null otherwise. Both files show the state inherited from ancestors too,
+    /// and the hierarchy's root has neither: it cannot be frozen.
+    /// </summary>
+    internal static string? FrozenAt(string dir, string mountPoint, bool v2, Func<string, string?> readFile)
+    {
+        for (var level = dir.TrimEnd('/'); level.Length > mountPoint.Length; level = Path.GetDirectoryName(level)!)
+        {
+            var text = readFile(Path.Combine(level, v2 ? "cgroup.events" : "freezer.state"));
+            if (text is null) continue; // not made yet: its parent decides
+            return IsFrozen(text, v2) ? level : null;
+        }
+        return null;
+    }
+
+    private static bool IsFrozen(string text, bool v2)
+    {
+        if (!v2) return text.Trim() is "FROZEN" or "FREEZING";
+        foreach (var line in text.Split('\n'))
+            if (line.Trim() == "frozen 1") return true;
+        return false;
     }
 
     // The mount point of the first hierarchy with this key, without a trailing '/'.

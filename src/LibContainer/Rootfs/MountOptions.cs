@@ -1,9 +1,56 @@
 namespace LibContainer.Rootfs;
 
-/// <summary>A mount's options split the way mount(2) wants them.</summary>
+/// <summary>mount_setattr(2)'s MOUNT_ATTR_* bits. The atime ones are one setting (an enum under ATIME_MASK), not bits.</summary>
+internal static class MountAttr
+{
+    public const ulong RDONLY = 0x1, NOSUID = 0x2, NODEV = 0x4, NOEXEC = 0x8, ATIME_MASK = 0x70,
+        RELATIME = 0x0, NOATIME = 0x10, STRICTATIME = 0x20, NODIRATIME = 0x80, NOSYMFOLLOW = 0x200000;
+}
+
+/// <summary>
+/// A mount's options split the way mount(2) wants them, plus the recursive
+/// ("rro", "rnosuid", ...) ones as mount_setattr(2) attributes to set and
+/// clear on the mount and every mount below it once it is made.
+/// </summary>
 public sealed record MountOptions(ulong Flags, ulong ClearedFlags, IReadOnlyList<ulong> Propagation, string Data)
 {
     public bool IsBind => (Flags & Interop.MS.BIND) != 0;
+
+    /// <summary>MOUNT_ATTR_* to set recursively (attr_set).</summary>
+    public ulong RecursiveSet { get; init; }
+
+    /// <summary>MOUNT_ATTR_* to clear recursively (attr_clr); ATIME_MASK when an atime setting is chosen.</summary>
+    public ulong RecursiveClear { get; init; }
+
+    /// <summary>The recursive options as written, to name them in errors.</summary>
+    public IReadOnlyList<string> RecursiveOptions { get; init; } = [];
+
+    /// <summary>
+    /// The plain flags as mount_setattr attributes (set, clear), for applying
+    /// them to a whole tree of mounts at once; atime is touched only when a
+    /// flag chooses it.
+    /// </summary>
+    public (ulong Set, ulong Clear) FlagsAsAttributes()
+    {
+        ulong set = 0, clear = 0;
+        foreach (var (ms, attr) in AttributeOfFlag)
+        {
+            if ((Flags & ms) != 0) set |= attr;
+            else if ((ClearedFlags & ms) != 0) clear |= attr;
+        }
+        var atime = (Flags & Interop.MS.NOATIME) != 0 ? MountAttr.NOATIME
+            : (Flags & Interop.MS.STRICTATIME) != 0 ? MountAttr.STRICTATIME
+            : (Flags & Interop.MS.RELATIME) != 0 ? MountAttr.RELATIME
+            : (ulong?)null;
+        if (atime is { } mode) { set |= mode; clear |= MountAttr.ATIME_MASK; }
+        return (set, clear);
+    }
+
+    private static readonly (ulong Ms, ulong Attr)[] AttributeOfFlag =
+    [
+        (Interop.MS.RDONLY, MountAttr.RDONLY), (Interop.MS.NOSUID, MountAttr.NOSUID), (Interop.MS.NODEV, MountAttr.NODEV),
+        (Interop.MS.NOEXEC, MountAttr.NOEXEC), (Interop.MS.NODIRATIME, MountAttr.NODIRATIME), (Interop.MS.NOSYMFOLLOW, MountAttr.NOSYMFOLLOW),
+    ];
 
     private static readonly Dictionary<string, (bool Clear, ulong Flag)> FlagOptions = new()
     {
@@ -56,13 +103,38 @@ public sealed record MountOptions(ulong Flags, ulong ClearedFlags, IReadOnlyList
         ["runbindable"] = Interop.MS.UNBINDABLE | Interop.MS.REC,
     };
 
+    // runc's recursive options: an attribute each, set or cleared on the whole tree.
+    private static readonly Dictionary<string, (bool Clear, ulong Attr)> RecursiveOptionAttrs = new()
+    {
+        ["rro"] = (false, MountAttr.RDONLY),
+        ["rrw"] = (true, MountAttr.RDONLY),
+        ["rnosuid"] = (false, MountAttr.NOSUID),
+        ["rsuid"] = (true, MountAttr.NOSUID),
+        ["rnodev"] = (false, MountAttr.NODEV),
+        ["rdev"] = (true, MountAttr.NODEV),
+        ["rnoexec"] = (false, MountAttr.NOEXEC),
+        ["rexec"] = (true, MountAttr.NOEXEC),
+        ["rnodiratime"] = (false, MountAttr.NODIRATIME),
+        ["rdiratime"] = (true, MountAttr.NODIRATIME),
+        ["rnosymfollow"] = (false, MountAttr.NOSYMFOLLOW),
+        ["rsymfollow"] = (true, MountAttr.NOSYMFOLLOW),
+    };
+
+    // The recursive atime options each choose one atime setting (the kernel takes one, with
+    // ATIME_MASK cleared). Dropping noatime or strictatime leaves the kernel's default, relatime;
+    // dropping relatime leaves strictatime, the only setting that is neither.
+    private static readonly Dictionary<string, ulong> RecursiveAtimeOptions = new()
+    {
+        ["rrelatime"] = MountAttr.RELATIME,
+        ["rnorelatime"] = MountAttr.STRICTATIME,
+        ["rnoatime"] = MountAttr.NOATIME,
+        ["ratime"] = MountAttr.RELATIME,
+        ["rstrictatime"] = MountAttr.STRICTATIME,
+        ["rnostrictatime"] = MountAttr.RELATIME,
+    };
+
     // Options runc knows that need features this runtime does not have yet.
-    private static readonly HashSet<string> Unsupported =
-    [
-        "idmap", "ridmap", "tmpcopyup", "rro", "rrw", "rnosuid", "rsuid", "rnodev", "rdev", "rnoexec", "rexec",
-        "rnodiratime", "rdiratime", "rrelatime", "rnorelatime", "rnoatime", "ratime", "rstrictatime",
-        "rnostrictatime", "rnosymfollow", "rsymfollow",
-    ];
+    private static readonly HashSet<string> Unsupported = ["idmap", "ridmap", "tmpcopyup"];
 
     /// <summary>Every option name this runtime understands, for `features`.</summary>
     public static IEnumerable<string> Known
@@ -71,6 +143,8 @@ public sealed record MountOptions(ulong Flags, ulong ClearedFlags, IReadOnlyList
         {
             var known = new List<string>(FlagOptions.Keys);
             known.AddRange(PropagationOptions.Keys);
+            known.AddRange(RecursiveOptionAttrs.Keys);
+            known.AddRange(RecursiveAtimeOptions.Keys);
             known.Sort(StringComparer.Ordinal);
             return known;
         }
@@ -79,9 +153,10 @@ public sealed record MountOptions(ulong Flags, ulong ClearedFlags, IReadOnlyList
     /// <summary>Splits options; `where` names the field in errors.</summary>
     public static MountOptions Parse(IEnumerable<string>? options, string where)
     {
-        ulong flags = 0, cleared = 0;
+        ulong flags = 0, cleared = 0, attrSet = 0, attrClear = 0;
         var propagation = new List<ulong>();
         var data = new List<string>();
+        var recursive = new List<string>();
         foreach (var option in options ?? [])
         {
             if (FlagOptions.TryGetValue(option, out var f))
@@ -91,12 +166,29 @@ public sealed record MountOptions(ulong Flags, ulong ClearedFlags, IReadOnlyList
             }
             else if (PropagationOptions.TryGetValue(option, out var p))
                 propagation.Add(p);
+            else if (RecursiveOptionAttrs.TryGetValue(option, out var r))
+            {
+                if (r.Clear) { attrSet &= ~r.Attr; attrClear |= r.Attr; }
+                else { attrSet |= r.Attr; attrClear &= ~r.Attr; }
+                recursive.Add(option);
+            }
+            else if (RecursiveAtimeOptions.TryGetValue(option, out var atime))
+            {
+                attrSet = (attrSet & ~MountAttr.ATIME_MASK) | atime;
+                attrClear |= MountAttr.ATIME_MASK;
+                recursive.Add(option);
+            }
             else if (Unsupported.Contains(option))
                 throw new ContainerError($"config.json: {where}: mount option \"{option}\" is not supported yet");
             else
                 data.Add(option);
         }
-        return new MountOptions(flags, cleared, propagation, string.Join(',', data));
+        return new MountOptions(flags, cleared, propagation, string.Join(',', data))
+        {
+            RecursiveSet = attrSet,
+            RecursiveClear = attrClear,
+            RecursiveOptions = recursive,
+        };
     }
 
     /// <summary>Parses "shared", "rslave", ... as used by linux.rootfsPropagation.</summary>

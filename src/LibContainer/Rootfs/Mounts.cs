@@ -29,22 +29,33 @@ internal static class Mounts
     }
 
     /// <summary>
-    /// Makes the mount at `fd` and every mount below it read-only in one call
-    /// (mount_setattr, Linux 5.12); false where the kernel lacks it.
+    /// mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE): sets and clears
+    /// MOUNT_ATTR_* on the mount at `fd` and every mount below it; false where
+    /// the kernel lacks the call (ENOSYS, before Linux 5.12).
     /// </summary>
-    public static unsafe bool TryMakeReadOnlyRecursive(Fd fd, string what)
+    public static unsafe bool TrySetAttributesRecursive(Fd fd, ulong set, ulong clear, string what)
     {
-        const ulong MOUNT_ATTR_RDONLY = 1;
         const int AT_RECURSIVE = 0x8000;
         var attr = stackalloc ulong[4]; // struct mount_attr: attr_set, attr_clr, propagation, userns_fd
-        attr[0] = MOUNT_ATTR_RDONLY;
-        attr[1] = attr[2] = attr[3] = 0;
+        attr[0] = set;
+        attr[1] = clear;
+        attr[2] = attr[3] = 0;
         fixed (byte* empty = "\0"u8)
         {
             if (LibC.syscall(Sys.mount_setattr, fd.Value, (long)empty, AT.EMPTY_PATH | AT_RECURSIVE, (long)attr, 32) == 0) return true;
         }
         if (Syscall.LastErrno == Errno.ENOSYS) return false;
-        throw ContainerError.FromErrno($"mount {what} read-only", Syscall.LastErrno);
+        throw ContainerError.FromErrno($"mount {what}", Syscall.LastErrno);
+    }
+
+    /// <summary>A mount's recursive options (rro, rnosuid, ...), applied to what is now mounted at `dest` and below it.</summary>
+    public static void ApplyRecursiveOptions(Fd root, string dest, MountOptions options, string where)
+    {
+        if (options.RecursiveOptions.Count == 0) return;
+        var names = string.Join(',', options.RecursiveOptions);
+        using var mounted = SafePath.Open(root, dest, O.PATH);
+        if (!TrySetAttributesRecursive(mounted, options.RecursiveSet, options.RecursiveClear, $"{where}: {dest} with {names}"))
+            throw new ContainerError($"{where}.options: mount option \"{options.RecursiveOptions[0]}\" needs mount_setattr(2) (Linux 5.12 or later), which this kernel does not have");
     }
 
     public static bool IsDirectory(Fd fd) => (StatOf(fd).Mode & StatMode.S_IFMT) == StatMode.S_IFDIR;

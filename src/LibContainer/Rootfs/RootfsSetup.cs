@@ -72,7 +72,7 @@ internal sealed class RootfsSetup(InitConfig config)
         var dest = m.Destination!;
         if (type == "cgroup" || type == "cgroup2")
         {
-            MountCgroup(root, dest, options, where);
+            MountCgroup(root, dest, m.Source, options, where);
             return;
         }
         if (options.IsBind || type == "bind")
@@ -105,6 +105,7 @@ internal sealed class RootfsSetup(InitConfig config)
             foreach (var p in options.Propagation)
                 Mounts.Mount(null, ProcPath(mounted), null, p, null, $"propagation of {dest}");
         }
+        Mounts.ApplyRecursiveOptions(root, dest, options, where);
     }
 
     // A procfs anywhere but /proc could be used to hide the real one from LSM checks (CVE-2019-16884);
@@ -121,20 +122,48 @@ internal sealed class RootfsSetup(InitConfig config)
             throw new ContainerError($"{where}: /proc in the root filesystem must be an ordinary directory, not a symlink or a file");
     }
 
-    /// <summary>The container's own cgroup directories, bind-mounted where the config asks for cgroupfs.</summary>
-    private void MountCgroup(Fd root, string dest, MountOptions options, string where)
+    /// <summary>
+    /// The container's own cgroups where the config asks for cgroupfs, with the
+    /// mount's options on every mount of it (CgroupMountPlan decides which mounts).
+    /// </summary>
+    private void MountCgroup(Fd root, string dest, string? source, MountOptions options, string where)
     {
-        var readOnly = (options.Flags & MS.RDONLY) != 0;
-        var flags = options.Flags & ~(MS.RDONLY | MS.BIND | MS.REC | MS.REMOUNT);
-        using var target = SafePath.MkdirAll(root, dest);
-        var sources = config.CgroupMounts;
-        if (sources is [{ Name: "" } unified])
+        var cgroupNamespace = (_spec.Linux?.Namespaces ?? []).Exists(n => n.Type == "cgroup");
+        var plan = Cgroups.CgroupMountPlan.For(config.CgroupMounts, source, options, cgroupNamespace);
+        using (var target = SafePath.MkdirAll(root, dest))
         {
-            BindReadOnlyIf(root, unified.HostPath, dest, readOnly, $"{where}: cgroup2");
-            return;
+            var what = plan.Kind == Cgroups.CgroupMountKind.BindUnified ? $"{where}: bind of the cgroup {plan.Source} on {dest}" : $"{where}: {plan.FsType} on {dest}";
+            Mounts.Mount(plan.Source, ProcPath(target), plan.FsType.Length == 0 ? null : plan.FsType, plan.MountFlags, plan.Data, what);
         }
-        Mounts.Mount("tmpfs", ProcPath(target), "tmpfs", flags, "mode=755", $"{where}: tmpfs for the cgroup hierarchies on {dest}");
-        foreach (var source in sources)
+        if (plan.Kind == Cgroups.CgroupMountKind.TmpfsWithBinds) BindHierarchies(root, dest, where);
+        // A new cgroup2 took the options as it was mounted; binds keep their source's flags until set here.
+        if (plan.Kind != Cgroups.CgroupMountKind.Cgroup2 && (plan.AttrSet | plan.AttrClear) != 0)
+        {
+            bool done;
+            using (var mounted = SafePath.Open(root, dest, O.PATH))
+                done = Mounts.TrySetAttributesRecursive(mounted, plan.AttrSet, plan.AttrClear, $"{where}: {dest} with its options");
+            if (!done)
+            {
+                // Kernels before 5.12: one remount per mount, the tmpfs last.
+                var flags = options.Flags & ~(MS.BIND | MS.REC | MS.REMOUNT);
+                if (plan.Kind == Cgroups.CgroupMountKind.TmpfsWithBinds)
+                {
+                    foreach (var hierarchy in config.CgroupMounts)
+                        RemountBind(root, $"{dest.TrimEnd('/')}/{hierarchy.Name}", flags, options.ClearedFlags, $"{where}: cgroup {hierarchy.Name}");
+                    using var mounted = SafePath.Open(root, dest, O.PATH);
+                    Mounts.Mount(null, ProcPath(mounted), null, flags | MS.REMOUNT, plan.Data, $"{where}: remount of {dest}");
+                }
+                else
+                    RemountBind(root, dest, flags, options.ClearedFlags, $"{where}: cgroup2");
+            }
+        }
+        Mounts.ApplyRecursiveOptions(root, dest, options, where);
+    }
+
+    // A bind of the container's directory in each hierarchy, below the tmpfs at `dest`.
+    private void BindHierarchies(Fd root, string dest, string where)
+    {
+        foreach (var source in config.CgroupMounts)
         {
             var sub = $"{dest.TrimEnd('/')}/{source.Name}";
             using (var subTarget = SafePath.MkdirAll(root, sub))
@@ -145,27 +174,16 @@ internal sealed class RootfsSetup(InitConfig config)
                     foreach (var alias in source.Name.Split(','))
                         LibC.symlinkat(source.Name, dir.Value, alias);
         }
-        if (!readOnly) return;
-        using (var mounted = SafePath.Open(root, dest, O.PATH))
-            if (Mounts.TryMakeReadOnlyRecursive(mounted, $"{where}: {dest}")) return;
-        // Kernels before 5.12: one remount per hierarchy, then the tmpfs.
-        foreach (var source in sources)
-            RemountReadOnly(root, $"{dest.TrimEnd('/')}/{source.Name}", $"{where}: cgroup {source.Name}");
-        using (var mounted = SafePath.Open(root, dest, O.PATH))
-            Mounts.Mount(null, ProcPath(mounted), null, flags | MS.RDONLY | MS.REMOUNT, "mode=755", $"{where}: read-only {dest}");
     }
 
-    private void BindReadOnlyIf(Fd root, string hostPath, string dest, bool readOnly, string what)
-    {
-        using (var target = SafePath.MkdirAll(root, dest))
-            Mounts.Mount(hostPath, ProcPath(target), null, MS.BIND | MS.REC, null, what);
-        if (readOnly) RemountReadOnly(root, dest, what);
-    }
-
-    private static void RemountReadOnly(Fd root, string dest, string what)
+    // A bind takes new flags by a remount that repeats the flags it must keep, less those the config clears.
+    private static void RemountBind(Fd root, string dest, ulong flags, ulong cleared, string what)
     {
         using var mounted = SafePath.Open(root, dest, O.PATH);
-        Mounts.Mount(null, ProcPath(mounted), null, MS.BIND | MS.REMOUNT | MS.RDONLY | Mounts.LockedFlags(mounted), null, $"{what} read-only");
+        var kept = Mounts.LockedFlags(mounted) & ~cleared;
+        const ulong atime = MS.NOATIME | MS.RELATIME | MS.STRICTATIME;
+        if ((flags & atime) != 0) kept &= ~atime; // the config's atime setting replaces the source's
+        Mounts.Mount(null, ProcPath(mounted), null, MS.BIND | MS.REMOUNT | flags | kept, null, $"remount of {what}");
     }
 
     // A read-only /dev is mounted writable and made read-only once its device
