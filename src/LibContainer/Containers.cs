@@ -214,6 +214,7 @@ public sealed class Containers(string root)
         var status = _store.StatusOf(state, lockHeld: true);
         if (status == ContainerStatus.Running && !force)
             throw new ContainerError($"cannot delete container \"{id}\" that is not stopped: running (use --force)");
+        _store.EnsureWritable(); // a container whose record cannot be removed keeps running
         if (status != ContainerStatus.Stopped)
             using (var process = PidFd.Open(state.Pid, state.PidStartTime))
                 process?.KillAndWait();

@@ -241,6 +241,51 @@ public sealed class HardeningTests : ContainerTest
         Directory.Exists(Path.Combine(rootfs, host.TrimStart('/'), "sub")).Should().BeTrue("the symlink is resolved inside the rootfs");
     }
 
+    [RootFact]
+    public void Create_with_a_root_that_is_a_regular_file_fails_with_one_line()
+    {
+        var root = Path.Combine(Work, "root-file");
+        File.WriteAllText(root, "not a directory");
+        var id = NewId();
+        var result = Runtime.Exec(["--root", root, "--log", Path.Combine(Work, "log.json"), "--log-format", "json",
+            "create", "--bundle", NewBundle(id, "true").Write().Dir, id]);
+        result.ExitCode.Should().Be(1, result.ToString());
+        result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle().Which.Should().Contain(root);
+        File.ReadAllText(Path.Combine(Work, "log.json")).Should().Contain("\"level\":\"error\"");
+        File.ReadAllText(root).Should().Be("not a directory");
+        CgroupDirs(id).Should().BeEmpty();
+    }
+
+    [RootFact]
+    public void Delete_on_a_read_only_root_fails_with_one_line_and_the_container_still_works()
+    {
+        var root = Directory.CreateDirectory(Path.Combine(Work, "ro-root")).FullName;
+        Runtime.Shell($"mount -t tmpfs tmpfs '{root}'").ExitCode.Should().Be(0);
+        var runtime = new Runtime(root);
+        var id = NewId();
+        try
+        {
+            var create = Runtime.Shell($"exec {Runtime.Binary} --root '{root}' create --bundle '{NewBundle(id, "sleep", "100").Write().Dir}' {id} </dev/null >/dev/null 2>&1");
+            create.ExitCode.Should().Be(0, create.ToString());
+            Runtime.Shell($"mount -o remount,ro '{root}'").ExitCode.Should().Be(0);
+            var delete = runtime.Run("delete", "--force", id);
+            delete.ExitCode.Should().Be(1, delete.ToString());
+            delete.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle().Which.Should().Contain("Read-only file system");
+
+            Runtime.Shell($"mount -o remount,rw '{root}'").ExitCode.Should().Be(0);
+            var state = runtime.Run("state", id);
+            state.ExitCode.Should().Be(0, "the container's record is still there: " + state);
+            ((string?)JsonNode.Parse(state.Stdout)!["status"]).Should().Be("created", "nothing was killed");
+            runtime.Run("delete", "--force", id).ExitCode.Should().Be(0);
+            ShouldHaveLeftNothing(id);
+        }
+        finally
+        {
+            runtime.Run("delete", "--force", id);
+            Runtime.Shell($"umount -l '{root}'");
+        }
+    }
+
     private static void ShouldEndCleanly(RunResult result, string what, string? failure = null)
     {
         result.ExitCode.Should().BeOneOf([0, 1], $"{what}: {result}");

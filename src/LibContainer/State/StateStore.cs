@@ -81,6 +81,14 @@ public sealed class StateStore(string root)
         AtomicFile.Write(Path.Combine(DirectoryOf(state.Id), StateFile),
             StateJson.Write(state));
 
+    /// <summary>Fails unless container directories can be removed: checked before anything is killed.</summary>
+    public void EnsureWritable()
+    {
+        const int W_OK = 2, AT_EACCESS = 0x200;
+        if (LibC.faccessat(AT.FDCWD, Root, W_OK, AT_EACCESS) < 0)
+            throw ContainerError.FromErrno($"--root {Root} is not writable", Syscall.LastErrno);
+    }
+
     public void Remove(string id)
     {
         // What a container directory holds, removed by name; a walk only for anything else.
