@@ -242,6 +242,29 @@ public sealed class HardeningTests : ContainerTest
     }
 
     [RootFact]
+    public void A_relative_cgroups_path_with_dot_dot_stays_below_the_callers_cgroup()
+    {
+        // The caller runs in pids:/oci-run-test/caller-X; "../../../../ID" must not climb out of it.
+        var id = NewId();
+        var caller = $"/sys/fs/cgroup/pids/{CgroupParent}/caller-{id}";
+        Directory.CreateDirectory(caller);
+        try
+        {
+            var bundle = NewBundle(id, "sleep", "100");
+            bundle.Linux["cgroupsPath"] = $"../../../../{id}";
+            var create = Runtime.Shell($"echo $$ > {caller}/cgroup.procs && exec {Runtime.Binary} --root '{Runtime.Root}' create --bundle '{bundle.Write().Dir}' {id} </dev/null >/dev/null 2>&1");
+            create.ExitCode.Should().Be(0, create.ToString());
+            var pid = (int)State(id)["pid"]!;
+            File.ReadAllLines($"/proc/{pid}/cgroup").Should().Contain(l => l.EndsWith($":pids:/{CgroupParent}/caller-{id}/{id}"));
+        }
+        finally
+        {
+            Runtime.Run("delete", "--force", id);
+            try { Directory.Delete(caller); } catch (IOException) { }
+        }
+    }
+
+    [RootFact]
     public void Create_with_a_root_that_is_a_regular_file_fails_with_one_line()
     {
         var root = Path.Combine(Work, "root-file");
