@@ -171,18 +171,27 @@ public sealed class Containers(string root)
         return pids;
     }
 
+    /// <summary>
+    /// As runc 1.1.5: with `all`, whatever is left in the cgroup gets the signal, even
+    /// once init has exited (containerd's shim sends `kill --all ID 9` after every exit);
+    /// without it, a stopped container is an error in runc's words, which the shim looks for.
+    /// </summary>
     public void Kill(string id, int signal, bool all)
     {
         var state = _store.Load(id);
-        if (_store.StatusOf(state) == ContainerStatus.Stopped)
-            throw new ContainerError($"container \"{id}\" is not running");
         if (all)
         {
-            foreach (var pid in CgroupManagers.FromPaths(state.CgroupPaths).Pids()) LibC.kill(pid, signal);
+            IReadOnlyList<int> pids;
+            try { pids = CgroupManagers.FromPaths(state.CgroupPaths).Pids(); }
+            catch (DirectoryNotFoundException) { return; } // the cgroup went away meanwhile: nothing is left
+            foreach (var pid in pids) LibC.kill(pid, signal);
             return;
         }
-        using var process = PidFd.Open(state.Pid, state.PidStartTime) ?? throw new ContainerError($"container \"{id}\" is not running");
+        if (_store.StatusOf(state) == ContainerStatus.Stopped) throw NotRunning();
+        using var process = PidFd.Open(state.Pid, state.PidStartTime) ?? throw NotRunning();
         process.Signal(signal);
+
+        static ContainerError NotRunning() => new("container not running");
     }
 
     public void Delete(string id, bool force)

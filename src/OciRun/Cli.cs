@@ -13,35 +13,54 @@ public static class Cli
         KillCommand.Verb, DeleteCommand.Verb, PsCommand.Verb, SpecCommand.Verb, FeaturesCommand.Verb,
     ];
 
-    public static int Run(string[] args)
-    {
-        var parsed = Parser.Parse(args, GlobalFlags.All, Verbs);
-        var arguments = parsed.Arguments;
-        var reporter = new Reporter(arguments.Value(GlobalFlags.Log), arguments.Value(GlobalFlags.LogFormat)!, arguments.Switch(GlobalFlags.Debug));
-        if (parsed.HelpAsked)
-        {
-            StandardOutput.Write(Help.For(parsed.Verb, GlobalFlags.All, Verbs));
-            return 0;
-        }
-        if (parsed.Error is { } error) return reporter.Error(error);
-        if (parsed.Verb is not { } verb)
-        {
-            if (arguments.Switch(GlobalFlags.Version)) return VersionCommand.Print();
-            return reporter.Error("no command given; see `oci-run --help`");
-        }
+    public static int Run(string[] args) => Run(args, Verbs);
 
-        reporter.DebugLine($"{string.Join(' ', args)}: started");
+    /// <summary>
+    /// The one error boundary: whatever fails, from parsing to the verb, ends as
+    /// one line on stderr (and in --log) and exit status 1. `verbs` is the set
+    /// to parse against; tests hand in their own.
+    /// </summary>
+    public static int Run(string[] args, IReadOnlyList<Verb> verbs)
+    {
+        Reporter? reporter = null;
+        var debug = false;
         try
         {
+            var parsed = Parser.Parse(args, GlobalFlags.All, verbs);
+            var arguments = parsed.Arguments;
+            debug = arguments.Switch(GlobalFlags.Debug);
+            // As with runc, help and --version work whatever --log and --log-format say.
+            if (parsed.HelpAsked)
+            {
+                StandardOutput.Write(Help.For(parsed.Verb, GlobalFlags.All, verbs));
+                return 0;
+            }
+            if (parsed is { Error: null, Verb: null } && arguments.Switch(GlobalFlags.Version)) return VersionCommand.Print();
+            reporter = Reporter.Open(arguments.Value(GlobalFlags.Log), arguments.Value(GlobalFlags.LogFormat), debug);
+            if (parsed.Error is { } error) return reporter.Error(error);
+            if (parsed.Verb is not { } verb) return reporter.Error("no command given; see `oci-run --help`");
+
+            reporter.DebugLine($"{string.Join(' ', args)}: started");
             if (arguments.Switch(GlobalFlags.SystemdCgroup))
                 throw new ContainerError("--systemd-cgroup: the systemd cgroup driver is not supported yet");
-            var status = verb.Run(new Invocation(arguments, Path.GetFullPath(arguments.Value(GlobalFlags.Root)!)));
+            var root = arguments.Value(GlobalFlags.Root)!;
+            if (root.Length == 0) throw new ContainerError("--root: the path must not be empty");
+            var status = verb.Run(new Invocation(arguments, Path.GetFullPath(root)));
             reporter.DebugLine($"done, exit status {status}");
             return status;
         }
-        catch (ContainerError e)
+        catch (Exception e)
         {
-            return reporter.Error(e.Message);
+            reporter ??= Reporter.StderrOnly(debug); // --log itself may be what failed
+            if (e is ContainerError) return reporter.Error(e.Message);
+            // Not an error the runtime expected: say what it was; the stack only with --debug.
+            foreach (var line in (e.StackTrace ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                reporter.DebugLine(line.Trim());
+            return reporter.Error($"internal error: {e.GetType().Name}: {e.Message}");
+        }
+        finally
+        {
+            reporter?.Dispose();
         }
     }
 }

@@ -14,6 +14,9 @@ public static partial class StandardOutput
 
     public static void Error(string text) => WriteAll(2, text);
 
+    /// <summary>The same for another open file, such as the --log file.</summary>
+    public static void WriteTo(int fd, string text) => WriteAll(fd, text);
+
     private static unsafe void WriteAll(int fd, string text)
     {
         const int EINTR = 4;

@@ -6,6 +6,7 @@ namespace LibContainer.Tests;
 public sealed class SignalsTests
 {
     [Theory]
+    [InlineData("0", 0)]
     [InlineData("9", 9)]
     [InlineData("15", 15)]
     [InlineData("64", 64)]
@@ -31,8 +32,8 @@ public sealed class SignalsTests
     public void Names_and_numbers_are_understood(string text, int number) => Signals.Parse(text).Should().Be(number);
 
     [Theory]
-    [InlineData("0")]
     [InlineData("65")]
+    [InlineData("-1")]
     [InlineData("-9")]
     [InlineData("FOO")]
     [InlineData("SIGUSR5")]
@@ -42,6 +43,7 @@ public sealed class SignalsTests
     [InlineData("RTMAX-31")]
     [InlineData("RTMIN+x")]
     [InlineData("SIGSIGKILL")]
+    [InlineData("SIG0")]
     public void Unknown_signals_are_errors_naming_the_input(string text)
     {
         var act = () => Signals.Parse(text);

@@ -1,6 +1,6 @@
 namespace LibContainer.Processes;
 
-/// <summary>Signal names and numbers as `kill` accepts them: "TERM", "SIGTERM", "15", "RTMIN+1".</summary>
+/// <summary>Signal names and numbers as `kill` accepts them: "TERM", "SIGTERM", "15", "RTMIN+1", "0".</summary>
 public static class Signals
 {
     private static readonly string[] Names =
@@ -14,8 +14,9 @@ public static class Signals
 
     public static int Parse(string text)
     {
+        // 0 is no signal: kill only checks the process is there, as with runc and kill(1).
         if (int.TryParse(text, out var number))
-            return number is > 0 and <= RtMax ? number : throw Unknown(text);
+            return number is >= 0 and <= RtMax ? number : throw Unknown(text);
         var name = text.ToUpperInvariant();
         if (name.StartsWith("SIG", StringComparison.Ordinal)) name = name[3..];
         var i = Array.IndexOf(Names, name);

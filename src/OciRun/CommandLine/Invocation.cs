@@ -5,10 +5,25 @@ namespace OciRun.CommandLine;
 /// <summary>What a verb runs with: its arguments and the containers under --root.</summary>
 public sealed class Invocation(ParsedArguments arguments, string root)
 {
+    private Containers? _containers;
+
     public ParsedArguments Arguments => arguments;
 
-    public Containers Containers { get; } = new(root);
+    /// <summary>The containers under --root, for the verbs that use them (spec and features do not).</summary>
+    public Containers Containers => _containers ??= Open(root);
 
     /// <summary>The first positional argument, which for most verbs is the container ID.</summary>
     public string Id => arguments.Positional[0];
+
+    private static Containers Open(string root)
+    {
+        // runc makes --root before any command on containers and fails as mkdir does
+        // when something in the way is not a directory; so does oci-run, in runc's words.
+        for (var path = root; !string.IsNullOrEmpty(path); path = Path.GetDirectoryName(path))
+        {
+            if (Directory.Exists(path)) break;
+            if (File.Exists(path)) throw new ContainerError($"mkdir {path}: not a directory");
+        }
+        return new Containers(root);
+    }
 }

@@ -27,9 +27,11 @@ public static class CreateFlags
         var preserve = args.NonNegativeInt("preserve-fds");
         if (int.TryParse(Environment.GetEnvironmentVariable("LISTEN_FDS"), out var listen) && listen > 0)
             preserve += listen; // systemd socket activation fds go through, as with runc
-        return new CreateOptions(call.Id, args.Value("bundle")!)
+        // As with runc, an empty --bundle is the current directory and an empty --pid-file none.
+        var bundle = args.Value("bundle") is { Length: > 0 } given ? given : ".";
+        return new CreateOptions(call.Id, bundle)
         {
-            PidFile = args.Value("pid-file"),
+            PidFile = args.Value("pid-file") is { Length: > 0 } pidFile ? pidFile : null,
             NoPivot = args.Switch("no-pivot"),
             PreserveFds = preserve,
         };

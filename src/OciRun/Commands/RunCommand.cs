@@ -20,7 +20,12 @@ public static class RunCommand
         {
             containers.Create(options);
             try { containers.Start(options.Id); }
-            catch { containers.Delete(options.Id, force: true); throw; }
+            catch
+            {
+                try { containers.Delete(options.Id, force: true); }
+                catch (LibContainer.ContainerError) { /* why start failed matters more */ }
+                throw;
+            }
             return 0;
         }
         // Signals sent to `oci-run run` go to the container, as with runc.
@@ -31,8 +36,10 @@ public static class RunCommand
             {
                 ctx.Cancel = true;
                 if (initPid == 0) return;
+                // Best effort: an exception escaping this signal thread would end `run` past the CLI's
+                // error boundary, and the usual reason for a failure is that the container is gone.
                 try { containers.Kill(options.Id, SignalNumber(ctx.Signal), all: false); }
-                catch (LibContainer.ContainerError) { /* already gone */ }
+                catch (Exception) { /* already gone */ }
             }));
         try
         {

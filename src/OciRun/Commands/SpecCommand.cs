@@ -21,7 +21,7 @@ public static class SpecCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new ContainerError($"write {path}: {e.Message}");
+                throw new ContainerError($"write {path}: {IoError.Reason(e)}");
             }
             return 0;
         });
