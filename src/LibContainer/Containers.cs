@@ -135,7 +135,7 @@ public sealed class Containers(string root)
             if (!process.WaitForReadable(reader))
                 throw new ContainerError("container init exited before it could start the process");
         }
-        File.Delete(fifo);
+        _store.RemoveFifo(id);
     }
 
     public OciState State(string id)
@@ -181,10 +181,7 @@ public sealed class Containers(string root)
         var state = _store.Load(id);
         if (all)
         {
-            IReadOnlyList<int> pids;
-            try { pids = CgroupManagers.FromPaths(state.CgroupPaths).Pids(); }
-            catch (DirectoryNotFoundException) { return; } // the cgroup went away meanwhile: nothing is left
-            foreach (var pid in pids) LibC.kill(pid, signal);
+            foreach (var pid in CgroupManagers.FromPaths(state.CgroupPaths).Pids()) LibC.kill(pid, signal);
             return;
         }
         if (_store.StatusOf(state) == ContainerStatus.Stopped) throw NotRunning();
@@ -244,7 +241,7 @@ public sealed class Containers(string root)
         using var reader = startReader.Value;
         try
         {
-            File.Delete(_store.FifoOf(options.Id));
+            _store.RemoveFifo(options.Id);
             onStarted?.Invoke(pid);
             int status = 0;
             Syscall.Check(Syscall.Retry(() => LibC.waitpid(pid, out status, 0)), "wait for the container");

@@ -11,7 +11,7 @@ internal static class CgroupDirectory
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ContainerError($"create cgroup {dir}: {e.Message}");
+            throw ContainerError.FromIo($"create cgroup {dir}", e);
         }
     }
 
@@ -64,14 +64,26 @@ internal static class CgroupDirectory
 
     public static IEnumerable<int> Pids(string dir)
     {
-        if (!Directory.Exists(dir)) yield break;
-        foreach (var sub in Directory.EnumerateDirectories(dir))
+        foreach (var sub in SubdirectoriesOf(dir))
             foreach (var pid in Pids(sub))
                 yield return pid;
         var text = Interop.SmallFile.TryReadText(Path.Combine(dir, "cgroup.procs"));
         if (text is null) yield break;
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             if (int.TryParse(line, out var pid)) yield return pid;
+    }
+
+    // A cgroup (or the whole container's) may be removed while it is walked.
+    private static List<string> SubdirectoriesOf(string dir)
+    {
+        try
+        {
+            return [.. Directory.EnumerateDirectories(dir)];
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return [];
+        }
     }
 
     /// <summary>The PIDs in these directory trees, each once, in the order first seen.</summary>
@@ -106,7 +118,7 @@ internal static class CgroupDirectory
             }
             catch (IOException e)
             {
-                throw new ContainerError($"remove cgroup {dir}: {e.Message}");
+                throw new ContainerError(e.Message); // RemoveTree's own words: "rmdir DIR: strerror"
             }
         }
     }

@@ -36,7 +36,11 @@ internal sealed unsafe class PidFd : IDisposable
     public void Signal(int signal)
     {
         if (LibC.syscall(Sys.pidfd_send_signal, _fd.Value, signal, 0, 0, 0) < 0)
+        {
+            // It exited since it was opened: runc's words, which containerd's shim looks for.
+            if (Syscall.LastErrno == Errno.ESRCH) throw new ContainerError("container not running");
             throw ContainerError.FromErrno($"send signal {signal}", Syscall.LastErrno);
+        }
     }
 
     /// <summary>Waits until `other` is readable (true) or the process exits (false).</summary>

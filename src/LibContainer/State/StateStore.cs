@@ -73,7 +73,7 @@ public sealed class StateStore(string root)
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
         {
-            throw new ContainerError($"container \"{id}\": state.json is corrupt ({e.Message}); `oci-run delete --force {id}` removes it");
+            throw new ContainerError($"container \"{id}\": state.json is corrupt; `oci-run delete --force {id}` removes it");
         }
     }
 
@@ -87,6 +87,14 @@ public sealed class StateStore(string root)
         const int W_OK = 2, AT_EACCESS = 0x200;
         if (LibC.faccessat(AT.FDCWD, Root, W_OK, AT_EACCESS) < 0)
             throw ContainerError.FromErrno($"--root {Root} is not writable", Syscall.LastErrno);
+    }
+
+    /// <summary>Removes exec.fifo once init is past it: from then on the container is running.</summary>
+    public void RemoveFifo(string id)
+    {
+        var fifo = FifoOf(id);
+        if (LibC.unlinkat(AT.FDCWD, fifo, 0) < 0 && Syscall.LastErrno != Errno.ENOENT)
+            throw ContainerError.FromErrno($"remove {fifo}", Syscall.LastErrno);
     }
 
     public void Remove(string id)
@@ -104,7 +112,7 @@ public sealed class StateStore(string root)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ContainerError($"remove {dir}: {e.Message}");
+            throw ContainerError.FromIo($"remove {dir}", e);
         }
     }
 
@@ -113,7 +121,14 @@ public sealed class StateStore(string root)
     {
         if (!Directory.Exists(Root)) return [];
         var ids = new List<string>();
-        foreach (var d in Directory.EnumerateDirectories(Root)) ids.Add(Path.GetFileName(d));
+        try
+        {
+            foreach (var d in Directory.EnumerateDirectories(Root)) ids.Add(Path.GetFileName(d));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw ContainerError.FromIo($"read {Root}", e);
+        }
         ids.Sort(StringComparer.Ordinal);
         return ids;
     }
@@ -142,7 +157,7 @@ public sealed class StateStore(string root)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ContainerError($"--root {Root}: cannot create it: {e.Message}");
+            throw ContainerError.FromIo($"mkdir {Root}", e);
         }
     }
 }

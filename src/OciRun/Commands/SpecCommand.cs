@@ -21,7 +21,7 @@ public static class SpecCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new ContainerError($"write {path}: {IoError.Reason(e)}");
+                throw ContainerError.FromIo($"write {path}", e);
             }
             return 0;
         });
