@@ -353,7 +353,7 @@ public sealed class SpecValidatorTests
     public void An_empty_memory_object_from_json_is_accepted()
     {
         var spec = SpecLoader.Parse("""
-            { "process": { "args": ["sh"], "cwd": "/" }, "root": { "path": "rootfs" },
+            { "ociVersion": "1.2.1", "process": { "args": ["sh"], "cwd": "/" }, "root": { "path": "rootfs" },
               "linux": { "namespaces": [{ "type": "mount" }], "resources": { "memory": {}, "devices": [{ "allow": false, "access": "rwm" }] } } }
             """);
         SpecValidator.Problems(spec).Should().BeEmpty();
