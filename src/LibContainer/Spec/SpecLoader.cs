@@ -43,6 +43,9 @@ public static class SpecLoader
         // System.Text.Json reads invalid UTF-8 inside strings and fails only when the string is
         // fetched, with an exception that is not a JsonException: check it all first (vectorized).
         if (!Utf8.IsValid(json.Span)) throw NotUtf8(json.Span);
+        // Half a surrogate pair in a \u escape fails the same way when its string (or a field
+        // name next to one looked up) is read: rare enough to look for only when one may be there.
+        if (MayHaveSurrogateEscape(json.Span) && HalfSurrogate(json.Span) is { } half) throw half;
         JsonDocument document;
         try
         {
@@ -108,12 +111,55 @@ public static class SpecLoader
         return (int)Math.Min(start + column, json.Length);
     }
 
+    // A \u escape of D800-DFFF.
+    private static bool MayHaveSurrogateEscape(ReadOnlySpan<byte> json)
+    {
+        var rest = json;
+        while (rest.IndexOf("\\u"u8) is var at and >= 0)
+        {
+            if (at + 3 < rest.Length && rest[at + 2] is (byte)'d' or (byte)'D'
+                && rest[at + 3] is (>= (byte)'8' and <= (byte)'9') or (>= (byte)'a' and <= (byte)'f') or (>= (byte)'A' and <= (byte)'F'))
+                return true;
+            rest = rest[(at + 2)..];
+        }
+        return false;
+    }
+
+    // Every string and field name with an escape, unescaped: the first that fails, with where it is.
+    private static ContainerError? HalfSurrogate(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName) || !reader.ValueIsEscaped) continue;
+                try
+                {
+                    reader.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    var (line, column) = LineAndColumn(json, (int)reader.TokenStartIndex);
+                    return new ContainerError($"config.json: invalid JSON at line {line}, column {column}: a \\u escape holds half of a UTF-16 surrogate pair");
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Broken JSON: JsonDocument.Parse says where.
+        }
+        return null;
+    }
+
+    private static (int Line, int Column) LineAndColumn(ReadOnlySpan<byte> json, int offset) =>
+        (json[..offset].Count((byte)'\n') + 1, offset - json[..offset].LastIndexOf((byte)'\n'));
+
     private static ContainerError NotUtf8(ReadOnlySpan<byte> json)
     {
         var at = 0;
         while (System.Text.Rune.DecodeFromUtf8(json[at..], out _, out var length) == System.Buffers.OperationStatus.Done) at += length;
-        var line = json[..at].Count((byte)'\n') + 1;
-        var column = at - json[..at].LastIndexOf((byte)'\n');
+        var (line, column) = LineAndColumn(json, at);
         return new ContainerError($"config.json: not valid UTF-8 at line {line}, column {column} (byte 0x{json[at]:X2}): save the file as UTF-8");
     }
 

@@ -7,7 +7,9 @@ namespace LibContainer.Spec;
 /// on every cold start, where this takes tens of microseconds. Unknown fields
 /// are ignored, as the spec allows; a field of the wrong type is an error
 /// naming its path. Every such problem is collected, not only the first, so
-/// one error can list them all; a wrong field reads as absent.
+/// one error can list them all; a wrong field reads as absent. GetString
+/// cannot throw here: SpecLoader refuses invalid UTF-8 and half surrogate
+/// pairs before (and init reads what create checked).
 /// </summary>
 internal sealed class SpecReader
 {
@@ -267,27 +269,13 @@ internal sealed class SpecReader
 
     private static string Describe(JsonElement e) => e.ValueKind switch
     {
-        JsonValueKind.String => TryGetString(e) is { } s ? $"the string {ValueText.Quoted(s)}" : "a string",
+        JsonValueKind.String => $"the string {ValueText.Quoted(e.GetString())}",
         JsonValueKind.Number => $"the number {ValueText.Cut(e.GetRawText())}",
         JsonValueKind.True or JsonValueKind.False => $"{e.GetRawText()}",
         JsonValueKind.Array => "an array",
         JsonValueKind.Object => "an object",
         _ => "null",
     };
-
-    // GetString throws for a \u escape that is half a surrogate pair (invalid
-    // UTF-8 is refused before parsing): that string counts as not readable.
-    private static string? TryGetString(JsonElement e)
-    {
-        try
-        {
-            return e.GetString();
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
-    }
 
     /// <summary>The field, or null when it is absent or JSON null (or `obj` is not an object: it was reported).</summary>
     private static JsonElement? Field(JsonElement obj, string name) =>
@@ -305,9 +293,8 @@ internal sealed class SpecReader
             Wrong(path, "a string", v);
             return null;
         }
-        var s = TryGetString(v);
-        if (s is null) Problem(path, "not valid text: a \\u escape holds half of a UTF-16 surrogate pair");
-        else if (s.Contains('\0')) Problem(path, "contains a NUL character (\\u0000): the kernel would cut the string there");
+        var s = v.GetString()!;
+        if (s.Contains('\0')) Problem(path, "contains a NUL character (\\u0000): the kernel would cut the string there");
         return s;
     }
 
@@ -395,16 +382,7 @@ internal sealed class SpecReader
         var map = new Dictionary<string, T>();
         foreach (var property in v.EnumerateObject())
         {
-            string key;
-            try
-            {
-                key = property.Name;
-            }
-            catch (InvalidOperationException)
-            {
-                Problem($"{path}[?]", "a key is not valid text: a \\u escape holds half of a UTF-16 surrogate pair");
-                continue;
-            }
+            var key = property.Name;
             var at = $"{path}[{ValueText.Quoted(key)}]";
             if (key.Contains('\0')) Problem(at, "the key contains a NUL character (\\u0000): the kernel would cut the string there");
             if (typeof(T) != typeof(string) && property.Value.ValueKind != JsonValueKind.Object) Wrong(at, "an object", property.Value);
