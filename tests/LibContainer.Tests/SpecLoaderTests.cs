@@ -172,7 +172,7 @@ public sealed class SpecLoaderTests
     }
 
     [Theory]
-    [InlineData("{\n  \"process\": {\n    \"args\": [\"sh\",]\n    \"cwd\": \"/\"\n  }\n}", 4)] // missing comma after the array
+    [InlineData("{\n  \"process\": {\n    \"args\": [\"sh\"]\n    \"cwd\": \"/\"\n  }\n}", 4)] // missing comma after the array
     [InlineData("{\n  \"hostname\": \"a\"\n  \"domainname\": \"b\"\n}", 3)]
     [InlineData("{ \"process\": { \"user\": { \"uid\": 0 }", 1)]                          // truncated
     public void Broken_json_names_the_line(string json, int line)
@@ -240,5 +240,246 @@ public sealed class SpecLoaderTests
         {
             Directory.Delete(bundle, true);
         }
+    }
+    // ---- strict JSON, as runc reads it ----
+
+    private const string Valid = """
+        { "ociVersion": "1.2.1", "process": { "args": ["sh"], "cwd": "/" }, "root": { "path": "rootfs" },
+          "linux": { "namespaces": [{ "type": "mount" }, { "type": "uts" }] } }
+        """;
+
+    private static string ErrorOf(Func<object> act) => act.Should().Throw<ContainerError>().Which.Message;
+
+    private static string ErrorOf(byte[] json) => ErrorOf(() => SpecLoader.ParseValid(json));
+
+    [Fact]
+    public void The_valid_base_config_of_these_tests_parses_and_validates()
+    {
+        SpecLoader.ParseValid(Valid).Process!.Args.Should().Equal("sh");
+    }
+
+    [Theory]
+    [InlineData("{ // a comment\n \"ociVersion\": \"1.2.1\" }", 1, 3)]
+    [InlineData("{\n  \"ociVersion\": \"1.2.1\" /* a comment */\n}", 2, 25)]
+    public void A_comment_is_refused(string json, int line, int column)
+    {
+        ErrorOf(() => SpecLoader.Parse(json)).Should().Be(
+            $"config.json: invalid JSON at line {line}, column {column}: a comment; JSON has none (runc refuses them too)");
+    }
+
+    [Theory]
+    [InlineData("{ \"process\": { \"args\": [\"sh\",] } }", ']', 30)]
+    [InlineData("{ \"ociVersion\": \"1.2.1\", }", '}', 26)]
+    [InlineData("{ \"process\": { \"cwd\": \"/\",\n } }", '}', 2)]
+    public void A_trailing_comma_is_refused(string json, char closing, int column)
+    {
+        ErrorOf(() => SpecLoader.Parse(json)).Should()
+            .StartWith("config.json: invalid JSON at line ").And
+            .EndWith($", column {column}: a comma before '{closing}'; JSON allows no trailing comma (runc refuses it too)");
+    }
+
+    [Fact]
+    public void Invalid_utf8_names_the_line_column_and_byte()
+    {
+        // This used to end in an unhandled InvalidOperationException (exit 134) when the hostname was read.
+        var json = Concat("{\"ociVersion\":\"1.0.2\",\"hostname\":\"", [0xFF], "\"}");
+        ErrorOf(json).Should().Be("config.json: not valid UTF-8 at line 1, column 35 (byte 0xFF): save the file as UTF-8");
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xC0, 0xAF })]       // an overlong '/'
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })] // a UTF-16 surrogate, encoded
+    [InlineData(new byte[] { 0xE2, 0x82 })]       // cut short
+    [InlineData(new byte[] { 0x80 })]             // a continuation byte alone
+    public void Every_kind_of_invalid_utf8_is_refused_wherever_it_is(byte[] bad)
+    {
+        var inValue = Concat("{ \"ociVersion\": \"1.2.1\",\n  \"hostname\": \"a", bad, "\" }");
+        ErrorOf(inValue).Should().StartWith("config.json: not valid UTF-8 at line 2, column 17 (byte 0x");
+        var inName = Concat("{ \"x", bad, "\": 1 }");
+        ErrorOf(inName).Should().StartWith("config.json: not valid UTF-8 at line 1, column 5");
+        var atTheEnd = Concat(Valid, bad, "");
+        ErrorOf(atTheEnd).Should().StartWith("config.json: not valid UTF-8 at line 2, column ");
+    }
+
+    private static byte[] Concat(string before, byte[] bad, string after) =>
+        [.. System.Text.Encoding.UTF8.GetBytes(before), .. bad, .. System.Text.Encoding.UTF8.GetBytes(after)];
+
+    [Theory]
+    [InlineData("""{ "hostname": "a\ud800b" }""", 15)]
+    [InlineData("""{ "x": "\uDFFF" }""", 8)]
+    [InlineData("""{ "linux": { "sysctl": { "net.\udc00": "1" } } }""", 26)]
+    [InlineData("""{ "unknown\ud800field": 1 }""", 3)]
+    public void Half_a_surrogate_pair_in_an_escape_is_invalid_json(string json, int column)
+    {
+        // Like invalid UTF-8 this used to be an unhandled exception, when the string or a field beside it was read.
+        ErrorOf(() => SpecLoader.Parse(json)).Should().MatchRegex(
+            $"^config.json: invalid JSON at line 1, column {column}: a \\\\u escape holds half of a UTF-16 surrogate pair$");
+    }
+
+    [Fact]
+    public void A_surrogate_pair_in_escapes_is_fine()
+    {
+        SpecLoader.Parse("""{ "hostname": "\ud83d\ude00" }""").Hostname.Should().Be("\U0001F600");
+    }
+
+    [Theory]
+    [InlineData("""{ "hostname": "box\u0000evil" }""", "hostname")]
+    [InlineData("""{ "process": { "args": ["sh", "-c\u0000"] } }""", "process.args[1]")]
+    [InlineData("""{ "process": { "env": ["A=\u0000"] } }""", "process.env[0]")]
+    [InlineData("""{ "mounts": [{ "destination": "/x", "options": ["ro", "\u0000"] }] }""", "mounts[0].options[1]")]
+    [InlineData("""{ "linux": { "sysctl": { "net.a": "1\u0000" } } }""", "linux.sysctl[\"net.a\"]")]
+    [InlineData("""{ "annotations": { "k": "\u0000v" } }""", "annotations[\"k\"]")]
+    [InlineData("""{ "root": { "path": "\u0000" } }""", "root.path")]
+    public void A_nul_in_a_string_is_refused_with_its_path(string json, string path)
+    {
+        ErrorOf(() => SpecLoader.Parse(json)).Should()
+            .Be($"config.json: {path}: contains a NUL character (\\u0000): the kernel would cut the string there");
+    }
+
+    [Fact]
+    public void A_nul_in_a_map_key_is_refused_with_its_path()
+    {
+        ErrorOf(() => SpecLoader.Parse("""{ "linux": { "sysctl": { "net.a\u0000b": "1" } } }""")).Should()
+            .Be("config.json: linux.sysctl[\"net.a\\u0000b\"]: the key contains a NUL character (\\u0000): the kernel would cut the string there");
+    }
+
+    [Fact]
+    public void A_huge_value_is_cut_in_the_message_and_said_to_be()
+    {
+        var huge = new string('x', 100_000);
+        var message = ErrorOf(() => SpecLoader.Parse($$"""{ "process": { "user": { "uid": "{{huge}}" } } }"""));
+        message.Should().Be(
+            $"config.json: process.user.uid: expected an integer from 0 to 4294967295, got the string \"{huge[..100]}\"... (cut: 100000 characters in all)");
+        var number = new string('9', 5000);
+        ErrorOf(() => SpecLoader.Parse($$"""{ "process": { "user": { "gid": {{number}} } } }""")).Should()
+            .EndWith($"got the number {number[..100]}... (cut: 5000 characters in all)");
+    }
+
+    [Fact]
+    public void A_value_with_control_characters_is_shown_escaped_on_one_line()
+    {
+        ErrorOf(() => SpecLoader.Parse("""{ "process": { "user": { "uid": "a\nb\t\"c\"" } } }""")).Should()
+            .Be("config.json: process.user.uid: expected an integer from 0 to 4294967295, got the string \"a\\nb\\t\\\"c\\\"\"");
+    }
+
+    // ---- every problem at once ----
+
+    [Fact]
+    public void Every_wrong_type_is_listed_in_one_error()
+    {
+        var message = ErrorOf(() => SpecLoader.Parse("""{ "process": { "terminal": "no", "user": { "uid": "root", "gid": [] } }, "mounts": 3 }"""));
+        message.Should().Be("config.json: 4 problems: "
+            + "process.terminal: expected true or false, got the string \"no\"; "
+            + "process.user.uid: expected an integer from 0 to 4294967295, got the string \"root\"; "
+            + "process.user.gid: expected an integer from 0 to 4294967295, got an array; "
+            + "mounts: expected an array, got the number 3");
+    }
+
+    [Fact]
+    public void Wrong_types_and_validation_problems_come_in_one_error()
+    {
+        var json = Valid.Replace("\"cwd\": \"/\"", "\"cwd\": \"tmp\", \"user\": { \"uid\": -1 }").Replace("\"1.2.1\"", "\"2.0.0\"");
+        ErrorOf(() => SpecLoader.ParseValid(json)).Should().Be("config.json: 3 problems: "
+            + "process.user.uid: expected an integer from 0 to 4294967295, got the number -1; "
+            + "ociVersion: \"2.0.0\" is not supported: oci-run implements runtime-spec 1.x (up to 1.2.1); "
+            + "process.cwd: must be an absolute path, not \"tmp\"");
+    }
+
+    [Fact]
+    public void A_wrong_typed_field_is_not_reported_again_by_the_validator()
+    {
+        // Read as absent, process would also be "process: missing": one problem is enough.
+        ErrorOf(() => SpecLoader.ParseValid(Valid.Replace("\"process\": {", "\"process\": 5, \"x\": {"))).Should()
+            .Be("config.json: process: expected an object, got the number 5");
+        ErrorOf(() => SpecLoader.ParseValid(Valid.Replace("{ \"type\": \"uts\" }", "\"uts\""))).Should()
+            .Be("config.json: linux.namespaces[1]: expected an object, got the string \"uts\"");
+    }
+
+    [Fact]
+    public void A_wrong_item_keeps_the_indexes_of_the_items_after_it()
+    {
+        ErrorOf(() => SpecLoader.ParseValid(Valid.Replace("{ \"type\": \"uts\" }", "{ \"type\": \"uts\" }, 7, { \"type\": \"bogus\" }"))).Should()
+            .Be("config.json: 2 problems: linux.namespaces[2]: expected an object, got the number 7; "
+                + "linux.namespaces[3].type: unknown namespace type \"bogus\"");
+    }
+
+    [Fact]
+    public void A_long_list_of_problems_is_cut_after_fifty()
+    {
+        var gids = string.Join(", ", Enumerable.Repeat("\"g\"", 1000));
+        var message = ErrorOf(() => SpecLoader.Parse($$"""{ "process": { "user": { "additionalGids": [{{gids}}] } } }"""));
+        message.Should().StartWith("config.json: 1000 problems: process.user.additionalGids[0]: ").And.EndWith("; and 950 more");
+        message.Split("; ").Should().HaveCount(51);
+    }
+
+    [Fact]
+    public void Too_deep_nesting_is_invalid_json_not_a_crash()
+    {
+        var deep = $$"""{ "x": {{new string('[', 10_000)}}{{new string(']', 10_000)}} }""";
+        ErrorOf(() => SpecLoader.Parse(deep)).Should().StartWith("config.json: invalid JSON at line 1, column ").And.Contain("depth");
+    }
+
+    // ---- the file ----
+
+    [Fact]
+    public void A_symlink_to_a_regular_file_is_read()
+    {
+        using var bundle = new TempBundle();
+        var real = Path.Combine(bundle.Dir, "real.json");
+        File.WriteAllText(real, Valid);
+        File.CreateSymbolicLink(Path.Combine(bundle.Dir, "config.json"), real);
+        SpecLoader.LoadValid(bundle.Dir).Json.Should().Equal(System.Text.Encoding.UTF8.GetBytes(Valid));
+    }
+
+    [Fact]
+    public void A_symlink_to_dev_zero_fails_at_once_and_reads_nothing()
+    {
+        using var bundle = new TempBundle();
+        File.CreateSymbolicLink(Path.Combine(bundle.Dir, "config.json"), "/dev/zero");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        ErrorOf(() => SpecLoader.Load(bundle.Dir)).Should()
+            .Be($"{bundle.Dir}/config.json: not a regular file but a character device: config.json must be a file");
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public void A_fifo_fails_at_once_instead_of_waiting_for_a_writer()
+    {
+        using var bundle = new TempBundle();
+        var fifo = Path.Combine(bundle.Dir, "config.json");
+        Interop.LibC.mkfifoat(Interop.AT.FDCWD, fifo, 0x180).Should().Be(0);
+        ErrorOf(() => SpecLoader.Load(bundle.Dir)).Should().Be($"{fifo}: not a regular file but a FIFO: config.json must be a file");
+    }
+
+    [Fact]
+    public void A_directory_named_config_json_is_refused()
+    {
+        using var bundle = new TempBundle();
+        Directory.CreateDirectory(Path.Combine(bundle.Dir, "config.json"));
+        ErrorOf(() => SpecLoader.Load(bundle.Dir)).Should().EndWith("config.json: not a regular file but a directory: config.json must be a file");
+    }
+
+    [Fact]
+    public void A_file_over_16_MiB_is_refused_before_it_is_read()
+    {
+        using var bundle = new TempBundle();
+        using (var file = File.Create(Path.Combine(bundle.Dir, "config.json"))) file.SetLength(SpecLoader.MaxSize + 1L); // sparse
+        ErrorOf(() => SpecLoader.Load(bundle.Dir)).Should()
+            .Be($"{bundle.Dir}/config.json: 16777217 bytes is too big for a config.json (the limit is 16 MiB)");
+    }
+
+    [Fact]
+    public void An_empty_file_is_invalid_json()
+    {
+        using var bundle = new TempBundle();
+        File.WriteAllBytes(Path.Combine(bundle.Dir, "config.json"), []);
+        ErrorOf(() => SpecLoader.Load(bundle.Dir)).Should().StartWith("config.json: invalid JSON");
+    }
+
+    private sealed class TempBundle : IDisposable
+    {
+        public string Dir { get; } = Directory.CreateTempSubdirectory("ocirun-bundle-").FullName;
+
+        public void Dispose() => Directory.Delete(Dir, true);
     }
 }

@@ -353,7 +353,7 @@ public sealed class SpecValidatorTests
     public void An_empty_memory_object_from_json_is_accepted()
     {
         var spec = SpecLoader.Parse("""
-            { "process": { "args": ["sh"], "cwd": "/" }, "root": { "path": "rootfs" },
+            { "ociVersion": "1.2.1", "process": { "args": ["sh"], "cwd": "/" }, "root": { "path": "rootfs" },
               "linux": { "namespaces": [{ "type": "mount" }], "resources": { "memory": {}, "devices": [{ "allow": false, "access": "rwm" }] } } }
             """);
         SpecValidator.Problems(spec).Should().BeEmpty();
@@ -437,5 +437,95 @@ public sealed class SpecValidatorTests
             .And.Contain(p => p.StartsWith("process.cwd"))
             .And.Contain(p => p.StartsWith("process.terminal"))
             .And.Contain(p => p.StartsWith("hooks.prestart"));
+    }
+    [Fact]
+    public void Validate_throws_every_problem_in_one_line()
+    {
+        var spec = Specs.WithProcess(p => p with { Cwd = "rel", Terminal = true }) with { Root = null };
+        var act = () => SpecValidator.Validate(spec);
+        act.Should().Throw<ContainerError>().WithMessage("config.json: 3 problems: "
+            + "root.path: missing; process.cwd: must be an absolute path, not \"rel\"; process.terminal: not supported by oci-run yet");
+    }
+
+    [Fact]
+    public void An_echoed_value_stays_on_one_line()
+    {
+        var message = SingleProblem(Specs.WithProcess(p => p with { Cwd = "a\nb\u0001" }));
+        message.Should().Be("process.cwd: must be an absolute path, not \"a\\nb\\u0001\"");
+    }
+
+    // ---- ociVersion ----
+
+    [Fact]
+    public void A_missing_oci_version_is_named()
+    {
+        SingleProblem(Specs.Valid() with { OciVersion = null }).Should().StartWith("ociVersion: missing");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("abc")]
+    [InlineData("1")]
+    [InlineData("1.2")]
+    [InlineData("1.2.3.4")]
+    [InlineData("v1.2.3")]
+    [InlineData("01.2.3")]
+    [InlineData("1.02.3")]
+    [InlineData("1.2.3-")]
+    [InlineData("1.2.3-rc..1")]
+    [InlineData("1.2.3-01")]
+    [InlineData("1.2.3+")]
+    [InlineData("1.2.3+build_1")]
+    [InlineData(" 1.2.3")]
+    [InlineData("1.2.x")]
+    public void An_oci_version_that_is_not_semver_is_named(string version)
+    {
+        SingleProblem(Specs.Valid() with { OciVersion = version }).Should()
+            .Be($"ociVersion: \"{version}\" is not a version: expected MAJOR.MINOR.PATCH, e.g. \"1.2.1\"");
+    }
+
+    [Theory]
+    [InlineData("99.0.0")]
+    [InlineData("2.0.0")]
+    [InlineData("0.5.0")]
+    [InlineData("99999999999999999999999.0.0")]
+    public void An_oci_version_of_another_major_version_is_refused(string version)
+    {
+        SingleProblem(Specs.Valid() with { OciVersion = version }).Should()
+            .Be($"ociVersion: \"{version}\" is not supported: oci-run implements runtime-spec 1.x (up to 1.2.1)");
+    }
+
+    [Theory]
+    [InlineData("1.0.0")]
+    [InlineData("1.0.2-dev")]
+    [InlineData("1.2.1")]
+    [InlineData("1.3.0")]
+    [InlineData("1.9.9")]
+    [InlineData("1.10.0")]
+    [InlineData("1.2.3-rc.1+build.5")]
+    [InlineData("1.2.3-0.alpha-1")]
+    [InlineData("1.2.3+001")]
+    public void An_oci_version_1_x_is_fine_even_newer_than_ours(string version)
+    {
+        SpecValidator.Problems(Specs.Valid() with { OciVersion = version }).Should().BeEmpty();
+    }
+
+    // ---- hostname and domainname ----
+
+    [Fact]
+    public void A_hostname_longer_than_the_kernel_allows_is_shown_cut()
+    {
+        var huge = new string('h', 100_000);
+        SingleProblem(Specs.Valid() with { Hostname = huge }).Should()
+            .Be($"hostname: \"{huge[..100]}\"... (cut: 100000 characters in all) is longer than 64 bytes, the kernel's limit");
+    }
+
+    [Fact]
+    public void Uts_names_of_64_bytes_are_fine_and_65_are_not()
+    {
+        SpecValidator.Problems(Specs.Valid() with { Hostname = new string('h', 64), Domainname = new string('d', 64) }).Should().BeEmpty();
+        SingleProblem(Specs.Valid() with { Domainname = new string('d', 65) }).Should()
+            .Be($"domainname: \"{new string('d', 65)}\" is longer than 64 bytes, the kernel's limit");
+        SingleProblem(Specs.Valid() with { Hostname = new string('é', 33) }).Should().StartWith("hostname: ", "the limit is in bytes, not characters");
     }
 }

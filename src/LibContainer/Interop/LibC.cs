@@ -172,6 +172,7 @@ internal struct Stat
     [FieldOffset(28)] public uint Uid;
     [FieldOffset(32)] public uint Gid;
     [FieldOffset(40)] public ulong Rdev;
+    [FieldOffset(48)] public long Size;
 }
 
 [StructLayout(LayoutKind.Explicit, Size = 120)]

@@ -6,11 +6,33 @@ namespace LibContainer.Spec;
 /// source-generated deserialization spends about 2 ms building its metadata
 /// on every cold start, where this takes tens of microseconds. Unknown fields
 /// are ignored, as the spec allows; a field of the wrong type is an error
-/// naming its path.
+/// naming its path. Every such problem is collected, not only the first, so
+/// one error can list them all; a wrong field reads as absent. GetString
+/// cannot throw here: SpecLoader refuses invalid UTF-8 and half surrogate
+/// pairs before (and init reads what create checked).
 /// </summary>
-internal static class SpecReader
+internal sealed class SpecReader
 {
-    public static RuntimeSpec Read(JsonElement e) => new()
+    private readonly List<string> _problems = [];
+    private readonly List<string> _paths = [];
+
+    /// <summary>Each problem as "path: what is wrong", in document order.</summary>
+    public IReadOnlyList<string> Problems => _problems;
+
+    /// <summary>The JSON paths of the problems.</summary>
+    public IReadOnlyList<string> ProblemPaths => _paths;
+
+    /// <summary>Reads a spec, throwing one error with every problem (init reads create's config this way).</summary>
+    public static RuntimeSpec Read(JsonElement e)
+    {
+        var reader = new SpecReader();
+        var spec = reader.ReadSpec(e);
+        if (reader._problems.Count > 0) throw SpecProblems.Error(reader._problems);
+        return spec;
+    }
+
+    /// <summary>Reads what it can; see Problems for what it could not.</summary>
+    public RuntimeSpec ReadSpec(JsonElement e) => new()
     {
         OciVersion = Str(e, "ociVersion", ""),
         Process = Obj(e, "process", "", ReadProcess),
@@ -27,7 +49,7 @@ internal static class SpecReader
         Zos = Raw(e, "zos"),
     };
 
-    private static Process ReadProcess(JsonElement e, string p) => new()
+    private Process ReadProcess(JsonElement e, string p) => new()
     {
         Terminal = Bool(e, "terminal", p),
         ConsoleSize = Obj(e, "consoleSize", p, (c, q) => new ConsoleSize { Height = U32(c, "height", q) ?? 0, Width = U32(c, "width", q) ?? 0 }),
@@ -36,7 +58,7 @@ internal static class SpecReader
             Uid = U32(u, "uid", q) ?? 0,
             Gid = U32(u, "gid", q) ?? 0,
             Umask = U32(u, "umask", q),
-            AdditionalGids = List(u, "additionalGids", q, (g, r) => Number<uint>(g, r)),
+            AdditionalGids = List(u, "additionalGids", q, (g, r) => Number<uint>(g, r) ?? 0),
             Username = Str(u, "username", q),
         }),
         Args = StrList(e, "args", p),
@@ -70,7 +92,7 @@ internal static class SpecReader
         ExecCpuAffinity = Obj(e, "execCPUAffinity", p, (a, q) => new CpuAffinity { Initial = Str(a, "initial", q), Final = Str(a, "final", q) }),
     };
 
-    private static Mount ReadMount(JsonElement e, string p) => new()
+    private Mount ReadMount(JsonElement e, string p) => new()
     {
         Destination = Str(e, "destination", p),
         Type = Str(e, "type", p),
@@ -80,14 +102,14 @@ internal static class SpecReader
         GidMappings = List(e, "gidMappings", p, ReadIdMapping),
     };
 
-    private static IdMapping ReadIdMapping(JsonElement e, string p) => new()
+    private IdMapping ReadIdMapping(JsonElement e, string p) => new()
     {
         ContainerId = U32(e, "containerID", p) ?? 0,
         HostId = U32(e, "hostID", p) ?? 0,
         Size = U32(e, "size", p) ?? 0,
     };
 
-    private static Hooks ReadHooks(JsonElement e, string p) => new()
+    private Hooks ReadHooks(JsonElement e, string p) => new()
     {
         Prestart = List(e, "prestart", p, ReadHook),
         CreateRuntime = List(e, "createRuntime", p, ReadHook),
@@ -97,7 +119,7 @@ internal static class SpecReader
         Poststop = List(e, "poststop", p, ReadHook),
     };
 
-    private static Hook ReadHook(JsonElement e, string p) => new()
+    private Hook ReadHook(JsonElement e, string p) => new()
     {
         Path = Str(e, "path", p),
         Args = StrList(e, "args", p),
@@ -105,7 +127,7 @@ internal static class SpecReader
         Timeout = I32(e, "timeout", p),
     };
 
-    private static Linux ReadLinux(JsonElement e, string p) => new()
+    private Linux ReadLinux(JsonElement e, string p) => new()
     {
         UidMappings = List(e, "uidMappings", p, ReadIdMapping),
         GidMappings = List(e, "gidMappings", p, ReadIdMapping),
@@ -142,7 +164,7 @@ internal static class SpecReader
         NetDevices = Map(e, "netDevices", p, (n, q) => new NetDevice { Name = Str(n, "name", q) }),
     };
 
-    private static Seccomp ReadSeccomp(JsonElement e, string p) => new()
+    private Seccomp ReadSeccomp(JsonElement e, string p) => new()
     {
         DefaultAction = Str(e, "defaultAction", p),
         DefaultErrnoRet = U32(e, "defaultErrnoRet", p),
@@ -165,7 +187,7 @@ internal static class SpecReader
         }),
     };
 
-    private static Resources ReadResources(JsonElement e, string p) => new()
+    private Resources ReadResources(JsonElement e, string p) => new()
     {
         Devices = List(e, "devices", p, (d, q) => new DeviceRule
         {
@@ -226,7 +248,7 @@ internal static class SpecReader
         Unified = StrMap(e, "unified", p),
     };
 
-    private static ThrottleDevice ReadThrottle(JsonElement e, string p) => new()
+    private ThrottleDevice ReadThrottle(JsonElement e, string p) => new()
     {
         Major = I64(e, "major", p) ?? 0,
         Minor = I64(e, "minor", p) ?? 0,
@@ -237,56 +259,75 @@ internal static class SpecReader
 
     private static string Join(string p, string name) => p.Length == 0 ? name : $"{p}.{name}";
 
-    private static ContainerError Wrong(string path, string expected, JsonElement got) =>
-        new($"config.json: {path}: expected {expected}, got {Describe(got)}");
+    private void Problem(string path, string message)
+    {
+        _problems.Add($"{path}: {message}");
+        _paths.Add(path);
+    }
+
+    private void Wrong(string path, string expected, JsonElement got) => Problem(path, $"expected {expected}, got {Describe(got)}");
 
     private static string Describe(JsonElement e) => e.ValueKind switch
     {
-        JsonValueKind.String => $"the string \"{e.GetString()}\"",
-        JsonValueKind.Number => $"the number {e.GetRawText()}",
+        JsonValueKind.String => $"the string {ValueText.Quoted(e.GetString())}",
+        JsonValueKind.Number => $"the number {ValueText.Cut(e.GetRawText())}",
         JsonValueKind.True or JsonValueKind.False => $"{e.GetRawText()}",
         JsonValueKind.Array => "an array",
         JsonValueKind.Object => "an object",
         _ => "null",
     };
 
-    /// <summary>The field, or null when it is absent or JSON null.</summary>
+    /// <summary>The field, or null when it is absent or JSON null (or `obj` is not an object: it was reported).</summary>
     private static JsonElement? Field(JsonElement obj, string name) =>
-        obj.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : null;
 
     private static JsonElement? Raw(JsonElement obj, string name) => Field(obj, name)?.Clone();
 
-    private static string? Str(JsonElement obj, string name, string p) => Field(obj, name) switch
+    private string? Str(JsonElement obj, string name, string p) => Field(obj, name) is { } v ? Text(v, Join(p, name)) : null;
+
+    /// <summary>A string value, or null with a problem reported.</summary>
+    private string? Text(JsonElement v, string path)
     {
-        null => null,
-        { ValueKind: JsonValueKind.String } v => v.GetString(),
-        var v => throw Wrong(Join(p, name), "a string", v.Value),
-    };
+        if (v.ValueKind != JsonValueKind.String)
+        {
+            Wrong(path, "a string", v);
+            return null;
+        }
+        var s = v.GetString()!;
+        if (s.Contains('\0')) Problem(path, "contains a NUL character (\\u0000): the kernel would cut the string there");
+        return s;
+    }
 
-    private static bool Bool(JsonElement obj, string name, string p) => NullableBool(obj, name, p) ?? false;
+    private bool Bool(JsonElement obj, string name, string p) => NullableBool(obj, name, p) ?? false;
 
-    private static bool? NullableBool(JsonElement obj, string name, string p) => Field(obj, name) switch
+    private bool? NullableBool(JsonElement obj, string name, string p)
     {
-        null => null,
-        { ValueKind: JsonValueKind.True } => true,
-        { ValueKind: JsonValueKind.False } => false,
-        var v => throw Wrong(Join(p, name), "true or false", v.Value),
-    };
+        switch (Field(obj, name))
+        {
+            case null: return null;
+            case { ValueKind: JsonValueKind.True }: return true;
+            case { ValueKind: JsonValueKind.False }: return false;
+            case var v:
+                Wrong(Join(p, name), "true or false", v.Value);
+                return null;
+        }
+    }
 
-    private static uint? U32(JsonElement obj, string name, string p) => Number<uint>(obj, name, p);
-    private static int? I32(JsonElement obj, string name, string p) => Number<int>(obj, name, p);
-    private static long? I64(JsonElement obj, string name, string p) => Number<long>(obj, name, p);
-    private static ulong? U64(JsonElement obj, string name, string p) => Number<ulong>(obj, name, p);
+    private uint? U32(JsonElement obj, string name, string p) => Number<uint>(obj, name, p);
+    private int? I32(JsonElement obj, string name, string p) => Number<int>(obj, name, p);
+    private long? I64(JsonElement obj, string name, string p) => Number<long>(obj, name, p);
+    private ulong? U64(JsonElement obj, string name, string p) => Number<ulong>(obj, name, p);
 
-    private static T? Number<T>(JsonElement obj, string name, string p) where T : struct, System.Numerics.INumber<T> =>
+    private T? Number<T>(JsonElement obj, string name, string p) where T : struct, System.Numerics.INumber<T> =>
         Field(obj, name) is { } v ? Number<T>(v, Join(p, name)) : null;
 
-    private static T Number<T>(JsonElement v, string path) where T : struct, System.Numerics.INumber<T>
+    private T? Number<T>(JsonElement v, string path) where T : struct, System.Numerics.INumber<T>
     {
         if (v.ValueKind == JsonValueKind.Number &&
             T.TryParse(v.GetRawText(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n))
             return n;
-        throw Wrong(path, IntegerKind<T>(), v);
+        Wrong(path, IntegerKind<T>(), v);
+        return null;
     }
 
     private static string IntegerKind<T>() => typeof(T) switch
@@ -298,49 +339,57 @@ internal static class SpecReader
         _ => "an integer",
     };
 
-    private static T? Obj<T>(JsonElement obj, string name, string p, Func<JsonElement, string, T> read) where T : class =>
-        Field(obj, name) switch
-        {
-            null => null,
-            { ValueKind: JsonValueKind.Object } v => read(v, Join(p, name)),
-            var v => throw Wrong(Join(p, name), "an object", v.Value),
-        };
+    private T? Obj<T>(JsonElement obj, string name, string p, Func<JsonElement, string, T> read) where T : class
+    {
+        if (Field(obj, name) is not { } v) return null;
+        if (v.ValueKind == JsonValueKind.Object) return read(v, Join(p, name));
+        Wrong(Join(p, name), "an object", v);
+        return null;
+    }
 
-    private static List<T>? List<T>(JsonElement obj, string name, string p, Func<JsonElement, string, T> read)
+    private List<T>? List<T>(JsonElement obj, string name, string p, Func<JsonElement, string, T> read)
     {
         if (Field(obj, name) is not { } v) return null;
         var path = Join(p, name);
-        if (v.ValueKind != JsonValueKind.Array) throw Wrong(path, "an array", v);
+        if (v.ValueKind != JsonValueKind.Array)
+        {
+            Wrong(path, "an array", v);
+            return null;
+        }
         var list = new List<T>(v.GetArrayLength());
         var i = 0;
         foreach (var item in v.EnumerateArray())
         {
             var at = $"{path}[{i++}]";
-            if (typeof(T).IsValueType || typeof(T) == typeof(string)) list.Add(read(item, at));
-            else if (item.ValueKind == JsonValueKind.Object) list.Add(read(item, at));
-            else throw Wrong(at, "an object", item);
+            // A wrong item is still added (read as all defaults) so the validator's indexes stay right.
+            if (!typeof(T).IsValueType && typeof(T) != typeof(string) && item.ValueKind != JsonValueKind.Object) Wrong(at, "an object", item);
+            list.Add(read(item, at));
         }
         return list;
     }
 
-    private static List<string>? StrList(JsonElement obj, string name, string p) =>
-        List(obj, name, p, (item, at) => item.ValueKind == JsonValueKind.String ? item.GetString()! : throw Wrong(at, "a string", item));
+    private List<string>? StrList(JsonElement obj, string name, string p) => List(obj, name, p, (item, at) => Text(item, at) ?? "");
 
-    private static Dictionary<string, T>? Map<T>(JsonElement obj, string name, string p, Func<JsonElement, string, T> read)
+    private Dictionary<string, T>? Map<T>(JsonElement obj, string name, string p, Func<JsonElement, string, T> read)
     {
         if (Field(obj, name) is not { } v) return null;
         var path = Join(p, name);
-        if (v.ValueKind != JsonValueKind.Object) throw Wrong(path, "an object", v);
+        if (v.ValueKind != JsonValueKind.Object)
+        {
+            Wrong(path, "an object", v);
+            return null;
+        }
         var map = new Dictionary<string, T>();
         foreach (var property in v.EnumerateObject())
         {
-            var at = $"{path}[\"{property.Name}\"]";
-            if (typeof(T) != typeof(string) && property.Value.ValueKind != JsonValueKind.Object) throw Wrong(at, "an object", property.Value);
-            map[property.Name] = read(property.Value, at);
+            var key = property.Name;
+            var at = $"{path}[{ValueText.Quoted(key)}]";
+            if (key.Contains('\0')) Problem(at, "the key contains a NUL character (\\u0000): the kernel would cut the string there");
+            if (typeof(T) != typeof(string) && property.Value.ValueKind != JsonValueKind.Object) Wrong(at, "an object", property.Value);
+            map[key] = read(property.Value, at);
         }
         return map;
     }
 
-    private static Dictionary<string, string>? StrMap(JsonElement obj, string name, string p) =>
-        Map(obj, name, p, (item, at) => item.ValueKind == JsonValueKind.String ? item.GetString()! : throw Wrong(at, "a string", item));
+    private Dictionary<string, string>? StrMap(JsonElement obj, string name, string p) => Map(obj, name, p, (item, at) => Text(item, at) ?? "");
 }

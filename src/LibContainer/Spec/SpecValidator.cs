@@ -19,18 +19,20 @@ public static class SpecValidator
         ["time"] = Interop.Clone.NEWTIME,
     };
 
-    /// <summary>Throws the first problem found.</summary>
+    /// <summary>Throws one error listing every problem found.</summary>
     public static void Validate(RuntimeSpec spec)
     {
         var problems = Problems(spec);
-        if (problems.Count > 0) throw new ContainerError($"config.json: {problems[0]}");
+        if (problems.Count > 0) throw SpecProblems.Error(problems);
     }
 
     public static List<string> Problems(RuntimeSpec spec)
     {
         var p = new List<string>();
+        if (OciVersion.Problem(spec.OciVersion) is { } version) p.Add(version);
         CheckPlatform(spec, p);
         CheckRoot(spec, p);
+        CheckUtsNames(spec, p);
         CheckProcess(spec.Process, p);
         CheckNamespaces(spec, p);
         CheckMounts(spec.Mounts, p);
@@ -55,6 +57,17 @@ public static class SpecValidator
         if (string.IsNullOrEmpty(spec.Root?.Path)) p.Add("root.path: missing");
     }
 
+    // The kernel's limit (__NEW_UTS_LEN): past it sethostname fails with a bare "Invalid argument".
+    private const int MaxUtsName = 64;
+
+    private static void CheckUtsNames(RuntimeSpec spec, List<string> p)
+    {
+        if (spec.Hostname is { } host && System.Text.Encoding.UTF8.GetByteCount(host) > MaxUtsName)
+            p.Add($"hostname: {ValueText.Quoted(host)} is longer than {MaxUtsName} bytes, the kernel's limit");
+        if (spec.Domainname is { } domain && System.Text.Encoding.UTF8.GetByteCount(domain) > MaxUtsName)
+            p.Add($"domainname: {ValueText.Quoted(domain)} is longer than {MaxUtsName} bytes, the kernel's limit");
+    }
+
     private static void CheckProcess(Process? process, List<string> p)
     {
         if (process is null)
@@ -64,7 +77,7 @@ public static class SpecValidator
         }
         if (process.Args is not { Count: > 0 }) p.Add("process.args: must name the program to run");
         if (string.IsNullOrEmpty(process.Cwd) || !process.Cwd.StartsWith('/'))
-            p.Add($"process.cwd: must be an absolute path, not \"{process.Cwd}\"");
+            p.Add($"process.cwd: must be an absolute path, not {ValueText.Quoted(process.Cwd)}");
         if (process.Terminal) p.Add(NotYet("process.terminal"));
         if (process.CommandLine is not null) p.Add("process.commandLine: Windows only");
         if (!string.IsNullOrEmpty(process.User?.Username)) p.Add("process.user.username: Windows only");
@@ -79,7 +92,7 @@ public static class SpecValidator
         {
             var r = process.Rlimits![i];
             var where = $"process.rlimits[{i}]";
-            if (r.Type is null || Security.RlimitNames.Number(r.Type) is null) p.Add($"{where}.type: unknown rlimit \"{r.Type}\"");
+            if (r.Type is null || Security.RlimitNames.Number(r.Type) is null) p.Add($"{where}.type: unknown rlimit {ValueText.Quoted(r.Type)}");
             else if (!seen.Add(r.Type)) p.Add($"{where}.type: {r.Type} is set twice");
             if (r.Soft > r.Hard) p.Add($"{where}: soft limit {r.Soft} is above hard limit {r.Hard}");
         }
@@ -90,7 +103,7 @@ public static class SpecValidator
             {
                 for (var i = 0; i < (names?.Count ?? 0); i++)
                     if (Security.CapabilityNames.Number(names![i]) is null)
-                        p.Add($"process.capabilities.{set}[{i}]: unknown capability \"{names[i]}\"");
+                        p.Add($"process.capabilities.{set}[{i}]: unknown capability {ValueText.Quoted(names[i])}");
             }
             Check(caps.Bounding, "bounding");
             Check(caps.Effective, "effective");
@@ -110,13 +123,13 @@ public static class SpecValidator
             var where = $"linux.namespaces[{i}]";
             if (ns.Type is null || !NamespaceFlags.ContainsKey(ns.Type))
             {
-                p.Add($"{where}.type: unknown namespace type \"{ns.Type}\"");
+                p.Add($"{where}.type: unknown namespace type {ValueText.Quoted(ns.Type)}");
                 continue;
             }
-            if (!seen.Add(ns.Type)) p.Add($"{where}.type: namespace \"{ns.Type}\" is listed twice");
+            if (!seen.Add(ns.Type)) p.Add($"{where}.type: namespace {ValueText.Quoted(ns.Type)} is listed twice");
             if (ns.Type is "user" or "time") p.Add(NotYet($"{where}: {ns.Type} namespace"));
             if (ns.Path is { Length: > 0 } path && !path.StartsWith('/'))
-                p.Add($"{where}.path: must be absolute, not \"{path}\"");
+                p.Add($"{where}.path: must be absolute, not {ValueText.Quoted(path)}");
         }
         if (spec.Linux is not null && !seen.Contains("mount"))
             p.Add("linux.namespaces: a mount namespace is required to set up the root filesystem");
@@ -133,7 +146,7 @@ public static class SpecValidator
             var m = mounts![i];
             var where = $"mounts[{i}]";
             if (string.IsNullOrEmpty(m.Destination) || !m.Destination.StartsWith('/'))
-                p.Add($"{where}.destination: must be an absolute path, not \"{m.Destination}\"");
+                p.Add($"{where}.destination: must be an absolute path, not {ValueText.Quoted(m.Destination)}");
             if (m.UidMappings is { Count: > 0 } || m.GidMappings is { Count: > 0 })
                 p.Add(NotYet($"{where}.uidMappings/gidMappings (idmapped mounts)"));
             try
@@ -174,13 +187,13 @@ public static class SpecValidator
         if (linux.MemoryPolicy is not null) p.Add(NotYet("linux.memoryPolicy"));
         if (linux.NetDevices is { Count: > 0 }) p.Add(NotYet("linux.netDevices"));
         if (!string.IsNullOrEmpty(linux.RootfsPropagation) && Rootfs.MountOptions.ParsePropagation(linux.RootfsPropagation) is null)
-            p.Add($"linux.rootfsPropagation: unknown propagation \"{linux.RootfsPropagation}\"");
+            p.Add($"linux.rootfsPropagation: unknown propagation {ValueText.Quoted(linux.RootfsPropagation)}");
 
         for (var i = 0; i < (linux.Devices?.Count ?? 0); i++)
         {
             var d = linux.Devices![i];
             var where = $"linux.devices[{i}]";
-            if (d.Type is not ("c" or "b" or "u" or "p")) p.Add($"{where}.type: must be c, b, u or p, not \"{d.Type}\"");
+            if (d.Type is not ("c" or "b" or "u" or "p")) p.Add($"{where}.type: must be c, b, u or p, not {ValueText.Quoted(d.Type)}");
             if (string.IsNullOrEmpty(d.Path) || !d.Path.StartsWith('/')) p.Add($"{where}.path: must be an absolute path");
         }
 
@@ -200,7 +213,7 @@ public static class SpecValidator
         foreach (var n in linux.Namespaces ?? []) own.Add(n.Type);
         foreach (var key in (linux.Sysctl ?? []).Keys)
         {
-            var where = $"linux.sysctl[\"{key}\"]";
+            var where = $"linux.sysctl[{ValueText.Quoted(key)}]";
             string? needs = key switch
             {
                 _ when IpcSysctls.Contains(key) || key.StartsWith("fs.mqueue.", StringComparison.Ordinal) => "ipc",
@@ -220,9 +233,9 @@ public static class SpecValidator
         {
             var d = r.Devices![i];
             if (d.Type is not (null or "" or "a" or "c" or "b"))
-                p.Add($"linux.resources.devices[{i}].type: must be a, c or b, not \"{d.Type}\"");
+                p.Add($"linux.resources.devices[{i}].type: must be a, c or b, not {ValueText.Quoted(d.Type)}");
             if (d.Access is { Length: > 0 } access && access.AsSpan().ContainsAnyExcept('r', 'w', 'm'))
-                p.Add($"linux.resources.devices[{i}].access: must be made of r, w and m, not \"{access}\"");
+                p.Add($"linux.resources.devices[{i}].access: must be made of r, w and m, not {ValueText.Quoted(access)}");
         }
         // Records compare by value: a section equal to an empty one asks for nothing.
         if (r.Memory is not null && r.Memory != new MemoryResources()) p.Add(NotYet("linux.resources.memory"));
