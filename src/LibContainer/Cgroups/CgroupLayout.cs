@@ -14,18 +14,12 @@ public sealed record CgroupLayout(CgroupMode Mode, IReadOnlyList<Hierarchy> Hier
     public static CgroupLayout Parse(string mountinfo, string procCgroup)
     {
         var hierarchies = new List<Hierarchy>();
-        foreach (var line in mountinfo.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var (root, mountPoint, fsType, superOptions) in Interop.MountInfo.Parse(mountinfo))
         {
-            var dash = line.IndexOf(" - ", StringComparison.Ordinal);
-            if (dash < 0) continue;
-            var fields = line[..dash].Split(' ');
-            var tail = line[(dash + 3)..].Split(' ');
-            if (fields.Length < 5 || tail.Length < 3) continue;
-            var (root, mountPoint, fsType) = (Unescape(fields[3]), Unescape(fields[4]), tail[0]);
             Hierarchy? h = fsType switch
             {
                 "cgroup2" => new Hierarchy("", mountPoint, root, true),
-                "cgroup" => new Hierarchy(V1Key(tail[2]), mountPoint, root, false),
+                "cgroup" => new Hierarchy(V1Key(superOptions), mountPoint, root, false),
                 _ => null,
             };
             // A hierarchy mounted twice (or shadowed) is used at its first mount point.
@@ -92,6 +86,4 @@ public sealed record CgroupLayout(CgroupMode Mode, IReadOnlyList<Hierarchy> Hier
                 known.Add(o);
         return string.Join(',', known);
     }
-
-    private static string Unescape(string s) => s.Replace("\\040", " ").Replace("\\011", "\t").Replace("\\012", "\n").Replace("\\134", "\\");
 }

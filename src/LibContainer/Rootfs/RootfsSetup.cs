@@ -56,9 +56,9 @@ internal sealed class RootfsSetup(InitConfig config)
     {
         var parent = Path.GetDirectoryName(_rootfs.TrimEnd('/')) ?? "/";
         var best = "/";
-        foreach (var line in File.ReadAllLines("/proc/self/mountinfo"))
+        foreach (var mount in MountInfo.OfThisProcess())
         {
-            var mp = line.Split(' ')[4];
+            var mp = mount.MountPoint;
             if ((parent == mp || parent.StartsWith(mp.TrimEnd('/') + "/")) && mp.Length > best.Length) best = mp;
         }
         Mounts.Mount(null, best, null, MS.PRIVATE, null, $"{best} private");
@@ -286,14 +286,9 @@ internal sealed class RootfsSetup(InitConfig config)
     private void HideHostProcAndSys()
     {
         var rootfs = _rootfs.TrimEnd('/');
-        foreach (var line in File.ReadAllLines("/proc/self/mountinfo"))
+        foreach (var (mountRoot, mountPoint, fsType, _) in MountInfo.OfThisProcess())
         {
-            var dash = line.IndexOf(" - ", StringComparison.Ordinal);
-            if (dash < 0) continue;
-            var fields = line[..dash].Split(' ');
-            var fsType = line[(dash + 3)..].Split(' ')[0];
-            if (fields.Length < 5 || fields[3] != "/" || fsType is not ("proc" or "sysfs")) continue;
-            var mountPoint = fields[4].Replace("\\040", " ");
+            if (mountRoot != "/" || fsType is not ("proc" or "sysfs")) continue;
             if (mountPoint == rootfs || mountPoint.StartsWith(rootfs + "/", StringComparison.Ordinal)) continue;
             if (LibC.mount(null, mountPoint, null, MS.SLAVE | MS.REC, null) < 0) continue; // gone already
             if (LibC.umount2(mountPoint, 2 /* MNT_DETACH */) < 0)
