@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Rewrites src/OciRun/Layout from a trace of what each oci-run process runs:
+# Rewrites build/layout from a trace of what each oci-run process runs:
 # init first, then create, start, state, list, kill, delete and run. Run as
 # root after changing code on those paths, and commit the two files. See
-# src/OciRun/Layout/README.md.
+# build/layout/README.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -49,4 +49,4 @@ trace delete --force k1
 trace run --bundle "$work/true" r1
 trace --version >/dev/null
 
-dotnet run "$here/Layout.cs" -- "$binary" "$work/link.map" "$work/hits" src/OciRun/Layout
+dotnet run "$here/Layout.cs" -- "$binary" "$work/link.map" "$work/hits" build/layout
