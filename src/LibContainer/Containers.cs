@@ -67,6 +67,7 @@ public sealed class Containers(string root)
             Owner = LibC.geteuid(),
             Annotations = spec.Annotations,
             CgroupPaths = new Dictionary<string, string>(cgroup.Paths),
+            CgroupDriver = cgroup.Driver,
             Creating = true,
         };
         var initPid = 0;
@@ -165,7 +166,7 @@ public sealed class Containers(string root)
     {
         var state = _store.Load(id);
         if (_store.StatusOf(state) == ContainerStatus.Stopped) return [];
-        var pids = new List<int>(CgroupManagers.FromPaths(state.CgroupPaths).Pids());
+        var pids = new List<int>(CgroupManagers.FromState(state.CgroupDriver, state.CgroupPaths).Pids());
         pids.Sort();
         return pids;
     }
@@ -180,7 +181,7 @@ public sealed class Containers(string root)
         var state = _store.Load(id);
         if (all)
         {
-            foreach (var pid in CgroupManagers.FromPaths(state.CgroupPaths).Pids()) LibC.kill(pid, signal);
+            foreach (var pid in CgroupManagers.FromState(state.CgroupDriver, state.CgroupPaths).Pids()) LibC.kill(pid, signal);
             return;
         }
         if (_store.StatusOf(state) == ContainerStatus.Stopped) throw NotRunning();
@@ -224,7 +225,7 @@ public sealed class Containers(string root)
             using (var process = PidFd.Open(state.Pid, state.PidStartTime))
                 process?.KillAndWait();
         // Also what a killed create left: whatever is in the cgroups is killed with them.
-        CgroupManagers.FromPaths(state.CgroupPaths).Destroy();
+        CgroupManagers.FromState(state.CgroupDriver, state.CgroupPaths).Destroy();
         _store.Remove(id);
     }
 

@@ -102,6 +102,18 @@ public sealed class CgroupManagersTests
         CgroupManagers.FromPaths(new Dictionary<string, string> { ["memory"] = "/m" }).Should().BeOfType<V1Manager>();
     }
 
+    [Fact]
+    public void The_saved_driver_decides_the_manager_and_an_old_state_without_one_is_inferred()
+    {
+        var v1 = new Dictionary<string, string> { ["memory"] = "/m", [""] = "/u" };
+        CgroupManagers.FromState("cgroupfs-v1", v1).Should().BeOfType<V1Manager>().Which.Driver.Should().Be("cgroupfs-v1");
+        CgroupManagers.FromState("cgroupfs-v2", new Dictionary<string, string> { [""] = "/u" }).Should().BeOfType<V2Manager>()
+            .Which.Driver.Should().Be("cgroupfs-v2");
+        CgroupManagers.FromState(null, v1).Should().BeOfType<V1Manager>();
+        var act = () => CgroupManagers.FromState("systemd", v1);
+        act.Should().Throw<ContainerError>().WithMessage("*\"systemd\"*does not know*");
+    }
+
     // ---- a frozen cgroup (read through a fake of the host's files) ----
 
     private static Func<string, string?> Files(params (string Path, string Text)[] files)

@@ -17,6 +17,7 @@ public sealed class StateStoreTests : IDisposable
         Id = id, Pid = pid, PidStartTime = startTime, Bundle = "/b", Rootfs = "/b/rootfs", Created = "2026-01-02T03:04:05.123456789Z",
         Owner = 1000, Annotations = new() { ["k"] = "v", ["quote\""] = "é ü <&>" },
         CgroupPaths = new() { ["memory"] = "/sys/fs/cgroup/memory/x", [""] = "/sys/fs/cgroup/unified/x" },
+        CgroupDriver = "cgroupfs-v1",
     };
 
     private void Create(ContainerState state)
@@ -199,5 +200,48 @@ public sealed class StateStoreTests : IDisposable
         child.WaitForExit();
         var pid = child.Id;
         _store.StatusOf(Sample("c1", pid, 1)).Should().Be(ContainerStatus.Stopped);
+    }
+
+    [Fact]
+    public void The_cgroup_driver_and_a_create_in_progress_are_kept()
+    {
+        Create(Sample("c1") with { Creating = true });
+        var loaded = _store.Load("c1");
+        loaded.CgroupDriver.Should().Be("cgroupfs-v1");
+        loaded.Creating.Should().BeTrue();
+        _store.Save(loaded with { Creating = false });
+        _store.Load("c1").Creating.Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_record_of_a_create_that_died_is_stopped_and_one_whose_create_holds_the_lock_is_creating()
+    {
+        var state = Sample("c1") with { Creating = true };
+        using (_store.CreateDirectory("c1"))
+        {
+            _store.Save(state);
+            _store.StatusOf(state).Should().Be(ContainerStatus.Creating, "create still holds the lock");
+            _store.StatusOf(state, lockHeld: true).Should().Be(ContainerStatus.Stopped, "whoever holds the lock knows create is over");
+        }
+        _store.StatusOf(state).Should().Be(ContainerStatus.Stopped, "create is gone");
+    }
+
+    [Fact]
+    public async Task A_lock_on_a_directory_removed_while_waiting_is_no_lock()
+    {
+        using (_store.CreateDirectory("c1")) { }
+        var dir = _store.DirectoryOf("c1");
+        using (var first = _store.Lock("c1"))
+        {
+            var second = Task.Factory.StartNew(() => _store.TryLock("c1"), TaskCreationOptions.LongRunning);
+            // /proc/locks shows a request blocked behind another as "N: -> FLOCK ...".
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (!File.ReadAllText("/proc/locks").Contains("-> FLOCK") && DateTime.UtcNow < deadline) Thread.Sleep(5);
+            second.IsCompleted.Should().BeFalse("the second waits for the first");
+            Directory.Delete(dir);
+            Directory.CreateDirectory(dir); // a new container of the same ID
+            first.Dispose();
+            (await second).Should().BeNull("the directory it waited on was removed");
+        }
     }
 }

@@ -77,7 +77,20 @@ public static class CgroupManagers
         return false;
     }
 
-    /// <summary>The manager of an existing container, from the paths saved in its state.</summary>
+    /// <summary>
+    /// The manager of an existing container: the driver saved in its state, with
+    /// its paths. A state written before the driver was saved (null) has it
+    /// inferred from the paths.
+    /// </summary>
+    public static ICgroupManager FromState(string? driver, IReadOnlyDictionary<string, string> paths) => driver switch
+    {
+        V1Manager.DriverName => new V1Manager(paths),
+        V2Manager.DriverName when paths.ContainsKey("") => new V2Manager(paths[""]),
+        null => FromPaths(paths),
+        _ => throw new ContainerError($"the container's state names the cgroup driver \"{driver}\", which this oci-run does not know (state.json from another version?)"),
+    };
+
+    /// <summary>The manager the saved paths imply: v2 with only the unified key, else v1 (and hybrid).</summary>
     public static ICgroupManager FromPaths(IReadOnlyDictionary<string, string> paths) =>
         paths.Count == 1 && paths.ContainsKey("") ? new V2Manager(paths[""]) : new V1Manager(paths);
 }

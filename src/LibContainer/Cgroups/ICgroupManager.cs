@@ -13,6 +13,9 @@ public sealed record CgroupPlacement(IReadOnlyList<string> V1TaskFiles, string? 
 /// <summary>What the runtime needs of a cgroup driver: make it, put a process in it, limit it, remove it.</summary>
 public interface ICgroupManager
 {
+    /// <summary>Which driver this is ("cgroupfs-v1", "cgroupfs-v2"); saved in state.json, so a later command uses the same one.</summary>
+    string Driver { get; }
+
     /// <summary>Host directories of the container's cgroup, by hierarchy key; saved in state.json.</summary>
     IReadOnlyDictionary<string, string> Paths { get; }
 

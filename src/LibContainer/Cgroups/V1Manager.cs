@@ -5,6 +5,10 @@ namespace LibContainer.Cgroups;
 /// <summary>cgroupfs v1 (and hybrid): one directory per mounted hierarchy.</summary>
 public sealed class V1Manager(IReadOnlyDictionary<string, string> paths) : ICgroupManager
 {
+    public const string DriverName = "cgroupfs-v1"; // v1 hierarchies (and, on a hybrid host, the unified one)
+
+    public string Driver => DriverName;
+
     public IReadOnlyDictionary<string, string> Paths { get; } = paths;
 
     public void Create()

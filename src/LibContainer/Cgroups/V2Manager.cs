@@ -5,6 +5,10 @@ namespace LibContainer.Cgroups;
 /// <summary>cgroupfs v2: one directory in the unified hierarchy.</summary>
 public sealed class V2Manager(string path) : ICgroupManager
 {
+    public const string DriverName = "cgroupfs-v2"; // the unified hierarchy alone
+
+    public string Driver => DriverName;
+
     public IReadOnlyDictionary<string, string> Paths { get; } = new Dictionary<string, string> { [""] = path };
 
     public void Create() => CgroupDirectory.Create(path);

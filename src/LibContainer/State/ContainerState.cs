@@ -14,6 +14,8 @@ public sealed record ContainerState
     public uint Owner { get; init; }
     public Dictionary<string, string>? Annotations { get; init; }
     public Dictionary<string, string> CgroupPaths { get; init; } = [];
+    /// <summary>The cgroup driver create used (ICgroupManager.Driver): later commands use the same one, not a guess.</summary>
+    public string? CgroupDriver { get; init; }
     /// <summary>
     /// Set in the first record create writes, before it makes anything that
     /// could be left behind (cgroups, init), and cleared when it is done.

@@ -21,6 +21,7 @@ public static class StateJson
         json.WriteNumber("owner", s.Owner);
         WriteMap(json, "annotations", s.Annotations);
         WriteMap(json, "cgroupPaths", s.CgroupPaths);
+        if (s.CgroupDriver is not null) json.WriteString("cgroupDriver", s.CgroupDriver);
         if (s.Creating) json.WriteBoolean("creating", true);
         json.WriteEndObject();
     });
@@ -29,7 +30,7 @@ public static class StateJson
     public static ContainerState Read(byte[] bytes, bool withCgroupPaths = true)
     {
         var json = new Utf8JsonReader(bytes);
-        string? id = null, bundle = null, rootfs = null, created = null;
+        string? id = null, bundle = null, rootfs = null, created = null, driver = null;
         int pid = 0;
         ulong startTime = 0;
         uint owner = 0;
@@ -52,6 +53,7 @@ public static class StateJson
                 case "annotations": annotations = ReadMap(ref json); break;
                 case "cgroupPaths" when withCgroupPaths: cgroupPaths = ReadMap(ref json); break;
                 case "creating": creating = json.GetBoolean(); break;
+                case "cgroupDriver": driver = json.GetString(); break;
                 default: json.Skip(); break;
             }
         }
@@ -59,7 +61,7 @@ public static class StateJson
         return new ContainerState
         {
             Id = id, Pid = pid, PidStartTime = startTime, Bundle = bundle, Rootfs = rootfs, Created = created, Owner = owner,
-            Annotations = annotations, CgroupPaths = cgroupPaths ?? [], Creating = creating,
+            Annotations = annotations, CgroupPaths = cgroupPaths ?? [], CgroupDriver = driver, Creating = creating,
         };
     }
 
