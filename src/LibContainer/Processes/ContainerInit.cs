@@ -71,13 +71,15 @@ public static class ContainerInit
             WriteProc(proc, "sys/" + key.Replace('.', '/'), value, $"linux.sysctl {key}");
         if (process.OomScoreAdj is { } oom)
             WriteProc(proc, "self/oom_score_adj", oom.ToString(), "process.oomScoreAdj");
-        ProcessIdentity.SetRlimits(process.Rlimits);
+        var identity = IdentityPlan.For(process, lastCap);
+        var sys = new Syscalls.LinuxSyscalls();
+        IdentityExecutor.SetRlimits(identity, sys);
 
         // The cwd is entered while init is still root, as runc does: a directory
         // only root may enter is still a valid cwd for an unprivileged process.
         Syscall.Check(LibC.chdir(process.Cwd!), $"chdir to process.cwd {process.Cwd}");
         VerifyCwd();
-        ProcessIdentity.Apply(process, lastCap);
+        IdentityExecutor.Become(identity, sys);
         var env = Executable.Environment(process);
         return new ExecPlan(Executable.Resolve(process.Args![0], env), process.Args, env);
     }

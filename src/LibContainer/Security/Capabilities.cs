@@ -4,8 +4,8 @@ using LibContainer.Interop;
 namespace LibContainer.Security;
 
 /// <summary>
-/// Applies process.capabilities to the calling thread. Capabilities are
-/// per-thread, so this runs on the thread that then calls execve.
+/// The kernel's capability facts and capset(2). Capabilities are per-thread:
+/// they are set on the thread that then calls execve.
 /// </summary>
 internal static unsafe class Capabilities
 {
@@ -30,17 +30,6 @@ internal static unsafe class Capabilities
             : throw new ContainerError($"/proc/sys/kernel/cap_last_cap holds \"{text}\", not a capability number");
     }
 
-    /// <summary>Drops every capability not in `bounding` from the bounding set.</summary>
-    public static void DropBounding(ulong bounding, int lastCap)
-    {
-        for (var cap = 0; cap <= lastCap; cap++)
-        {
-            if ((bounding & (1UL << cap)) != 0) continue;
-            if (LibC.prctl(Pr.CAPBSET_DROP, (ulong)cap, 0, 0, 0) < 0 && Syscall.LastErrno != Errno.EINVAL)
-                throw ContainerError.FromErrno($"drop capability {cap} from the bounding set", Syscall.LastErrno);
-        }
-    }
-
     public static void Set(ulong effective, ulong permitted, ulong inheritable)
     {
         var header = new Header { Version = Version3, Pid = 0 };
@@ -48,13 +37,5 @@ internal static unsafe class Capabilities
         data[0] = new Data { Effective = (uint)effective, Permitted = (uint)permitted, Inheritable = (uint)inheritable };
         data[1] = new Data { Effective = (uint)(effective >> 32), Permitted = (uint)(permitted >> 32), Inheritable = (uint)(inheritable >> 32) };
         Syscall.Check(LibC.syscall(Sys.capset, (long)&header, (long)data, 0, 0, 0), "capset");
-    }
-
-    public static void SetAmbient(ulong ambient, int lastCap)
-    {
-        Syscall.Check(LibC.prctl(Pr.CAP_AMBIENT, Pr.CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "clear ambient capabilities");
-        for (var cap = 0; cap <= lastCap; cap++)
-            if ((ambient & (1UL << cap)) != 0)
-                Syscall.Check(LibC.prctl(Pr.CAP_AMBIENT, Pr.CAP_AMBIENT_RAISE, (ulong)cap, 0, 0), $"raise ambient capability {cap}");
     }
 }
