@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using LibContainer.Cgroups;
 using LibContainer.Interop;
+using LibContainer.Launch;
 using LibContainer.Processes;
 using LibContainer.Spec;
 using LibContainer.State;

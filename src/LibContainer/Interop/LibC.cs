@@ -135,7 +135,7 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int posix_spawnp(out int pid, string file, void* actions, void* attributes, byte** argv, byte** envp);
 
-    // From bootstrap.c, linked into the binary.
+    // From the C stage (Launch/*.c), linked into the binary.
     [LibraryImport("ocirun_native")]
     public static partial int ocirun_spawn(int exeFd, byte** argv, byte** envp, int* keepFds, int keepCount, out int pid);
 

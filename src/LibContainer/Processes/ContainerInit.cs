@@ -1,5 +1,6 @@
 using System.Text;
 using LibContainer.Interop;
+using LibContainer.Launch;
 using LibContainer.Rootfs;
 using LibContainer.Security;
 

@@ -1,9 +1,9 @@
 using LibContainer.Cgroups;
 
-namespace LibContainer.Processes;
+namespace LibContainer.Launch;
 
 /// <summary>
-/// The payload of the cgroup frame (see bootstrap.h): the v1 "tasks" files the
+/// The payload of the cgroup frame (see protocol.h): the v1 "tasks" files the
 /// C stage writes itself into, and the v2 directory it forks init into.
 /// </summary>
 public sealed record CgroupMessage(IReadOnlyList<string> TaskFiles, string? V2Directory)

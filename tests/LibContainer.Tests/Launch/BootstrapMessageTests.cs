@@ -1,15 +1,16 @@
 using System.Buffers.Binary;
 using System.Text;
-using LibContainer.Processes;
+using LibContainer.Launch;
 using LibContainer.Spec;
 using Clone = LibContainer.Interop.Clone;
 
-namespace LibContainer.Tests;
+namespace LibContainer.Tests.Launch;
 
 public sealed class BootstrapMessageTests
 {
-    // enum ocirun_attr_type in Interop/Native/bootstrap.h
-    private const uint CloneFlags = 1, NsPath = 2, CgroupTasks = 5, CgroupV2Dir = 6;
+    // The numbers are protocol.h's, through BootstrapAttributes (LaunchNumbersTests checks them).
+    private const uint CloneFlags = BootstrapAttributes.CloneFlags, NsPath = BootstrapAttributes.NsPath,
+        CgroupTasks = BootstrapAttributes.CgroupTasks, CgroupV2Dir = BootstrapAttributes.CgroupV2Dir;
 
     /// <summary>Reads the attribute list as the C stage does: u32 type, u32 length, value padded to 4 bytes.</summary>
     private static List<(uint Type, byte[] Value)> Attributes(byte[] bytes)

@@ -1,19 +1,6 @@
 using LibContainer.Interop;
 
-namespace LibContainer.Processes;
-
-/// <summary>Frame types of the sync socket; bootstrap.h holds the same numbers for the C stage.</summary>
-public enum FrameType : uint
-{
-    Bootstrap = 1,
-    ChildPid = 2,
-    UsermapRequest = 3,
-    UsermapDone = 4,
-    Cgroups = 5,
-    Config = 10,
-    Ready = 11,
-    Error = 12,
-}
+namespace LibContainer.Launch;
 
 /// <summary>The parent/init sync socket: frames of u32 type, u32 length, payload.</summary>
 internal sealed class SyncChannel(int fd) : IDisposable

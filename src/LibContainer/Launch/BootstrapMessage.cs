@@ -1,7 +1,7 @@
-namespace LibContainer.Processes;
+namespace LibContainer.Launch;
 
 /// <summary>
-/// The payload of the bootstrap frame (see bootstrap.h): the namespaces init
+/// The payload of the bootstrap frame (see protocol.h): the namespaces init
 /// joins and creates. It is sent as soon as the config is valid, so init makes
 /// them while create makes the cgroup.
 /// </summary>

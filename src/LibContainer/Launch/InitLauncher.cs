@@ -1,7 +1,8 @@
 using System.Text;
 using LibContainer.Interop;
+using LibContainer.Processes;
 
-namespace LibContainer.Processes;
+namespace LibContainer.Launch;
 
 /// <summary>
 /// The parent side of container creation, in two steps so the parent's own
