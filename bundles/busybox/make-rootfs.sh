@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Makes bundles/busybox/rootfs from Debian's busybox-static: one static binary
-# plus a symlink per applet, the directories a container expects, and a tiny
-# /etc/passwd and /etc/group.
+# Makes bundles/busybox/rootfs (or the directory given) from Debian's
+# busybox-static: one static binary plus a symlink per applet, the directories
+# a container expects, and a tiny /etc/passwd and /etc/group. The one busybox
+# recipe: the tests, the benchmark and tests/Layout call it too.
 set -euo pipefail
 bundle=$(cd "$(dirname "$0")" && pwd)
 rootfs="${1:-$bundle/rootfs}"

@@ -5,6 +5,8 @@ public sealed record RuntimeBinary(string Name, string Binary);
 public sealed record Options
 {
     public List<RuntimeBinary> Runtimes { get; init; } = [];
+    /// <summary>oci-run, whose `spec` writes the bundle's config even when it is not measured.</summary>
+    public string OciRun { get; init; } = "";
     public int Repetitions { get; init; } = 200;
     public int Warmup { get; init; } = 10;
     public int Containers { get; init; } = 1000;
@@ -33,6 +35,6 @@ public sealed record Options
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
-        return o with { Runtimes = names.Select(n => new RuntimeBinary(n, Path.GetFullPath(binaries[n]))).ToList() };
+        return o with { Runtimes = names.Select(n => new RuntimeBinary(n, Path.GetFullPath(binaries[n]))).ToList(), OciRun = Path.GetFullPath(binaries["oci-run"]) };
     }
 }

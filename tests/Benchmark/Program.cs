@@ -4,7 +4,7 @@ using OciRun.Benchmark;
 // prints a markdown table of medians with the ratios oci-run/crun and oci-run/runc.
 var options = Options.Parse(args);
 var work = Directory.CreateTempSubdirectory("ocirun-bench-").FullName;
-var bundle = Bundle.Make(Path.Combine(work, "bundle"));
+var bundle = Bundle.Make(Path.Combine(work, "bundle"), options.OciRun);
 var runtimes = options.Runtimes.Select(r => new Runtime(r.Name, r.Binary, Path.Combine(work, "root-" + r.Name))).ToList();
 Spawner.BecomeSubreaper();
 Console.CancelKeyPress += (_, _) => Cleanup();

@@ -23,11 +23,9 @@ binary="$work/bin/oci-run"
 nm -n "$binary" | awk '$2 ~ /^[TtWw]$/ && !seen[$1]++ {print $1, $3}' > "$work/functions"
 gcc -O2 -o "$work/covtrace" "$here/covtrace.c"
 
-# Two busybox bundles: /bin/true, and a sleep to kill.
+# Two busybox bundles (the example's rootfs, `oci-run spec`'s config): /bin/true, and a sleep to kill.
 for b in true sleep; do
-  mkdir -p "$work/$b/rootfs/bin" "$work/$b/rootfs/proc" "$work/$b/rootfs/dev" "$work/$b/rootfs/sys"
-  cp /bin/busybox "$work/$b/rootfs/bin/busybox"
-  ln -s busybox "$work/$b/rootfs/bin/$b"
+  bundles/busybox/make-rootfs.sh "$work/$b/rootfs"
   (cd "$work/$b" && "$binary" spec)
 done
 sed -i 's/"sh"/"\/bin\/true"/' "$work/true/config.json"

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using LibContainer.Rootfs;
 using LibContainer.Spec;
 
@@ -31,5 +32,17 @@ public sealed class DefaultSpecTests
             var act = () => MountOptions.Parse(mount.Options, $"mounts[{i}].options");
             act.Should().NotThrow();
         }
+    }
+
+    [Fact]
+    public void The_example_bundles_config_is_the_default_spec_with_its_own_args()
+    {
+        // README's example: what `oci-run spec` writes, with process.args changed. Keeps the two from drifting.
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OciRun.sln"))) dir = dir.Parent;
+        var example = JsonNode.Parse(File.ReadAllText(Path.Combine(dir!.FullName, "bundles", "busybox", "config.json")))!;
+        var expected = JsonNode.Parse(DefaultSpec.Json)!;
+        expected["process"]!["args"] = example["process"]!["args"]!.DeepClone();
+        JsonNode.DeepEquals(example, expected).Should().BeTrue("bundles/busybox/config.json is `oci-run spec` with process.args changed, nothing else");
     }
 }

@@ -8,6 +8,22 @@ public sealed class Bundle
 {
     private static readonly Lazy<string> SharedRootfs = new(MakeRootfs);
 
+    // The runtime's own default (`oci-run spec`, runc's), read once.
+    private static readonly Lazy<string> SpecJson = new(() =>
+    {
+        var dir = Directory.CreateTempSubdirectory("ocirun-test-spec-").FullName;
+        try
+        {
+            var spec = Runtime.Exec(["spec"], dir);
+            if (spec.ExitCode != 0) throw new InvalidOperationException($"oci-run spec failed: {spec}");
+            return File.ReadAllText(Path.Combine(dir, "config.json"));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    });
+
     public string Dir { get; }
     public JsonObject Config { get; }
 
@@ -35,68 +51,25 @@ public sealed class Bundle
             if ((string?)n!["type"] == type) list.Remove(n);
     }
 
+    // bundles/busybox/make-rootfs.sh, the one busybox recipe, plus what tests rely on:
+    // a mount point /data in the read-only rootfs, and a user 1000 with a home.
     private static string MakeRootfs()
     {
-        const string busybox = "/bin/busybox";
-        if (!File.Exists(busybox)) throw new InvalidOperationException("busybox-static is not installed (/bin/busybox)");
         var rootfs = Path.Combine(Path.GetTempPath(), $"ocirun-test-rootfs-{Environment.ProcessId}");
-        if (Directory.Exists(rootfs)) Directory.Delete(rootfs, true);
-        foreach (var d in new[] { "bin", "dev", "etc", "proc", "sys", "tmp", "root", "data" })
-            Directory.CreateDirectory(Path.Combine(rootfs, d));
-        File.Copy(busybox, Path.Combine(rootfs, "bin", "busybox"));
-        var list = Runtime.Shell($"{busybox} --list");
-        foreach (var applet in list.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var link = Path.Combine(rootfs, "bin", applet);
-            if (!File.Exists(link)) File.CreateSymbolicLink(link, "busybox");
-        }
-        File.WriteAllText(Path.Combine(rootfs, "etc", "passwd"), "root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\n");
-        File.WriteAllText(Path.Combine(rootfs, "etc", "group"), "root:x:0:\ntty:x:5:\n");
+        var made = Runtime.Shell($"'{Path.Combine(Runtime.RepoRoot, "bundles", "busybox", "make-rootfs.sh")}' '{rootfs}'", timeoutSeconds: 300);
+        if (made.ExitCode != 0) throw new InvalidOperationException($"make-rootfs.sh failed: {made}");
+        Directory.CreateDirectory(Path.Combine(rootfs, "data"));
+        File.AppendAllText(Path.Combine(rootfs, "etc", "passwd"), "user:x:1000:1000:user:/home/user:/bin/sh\n");
         AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Directory.Delete(rootfs, true); } catch (IOException) { } };
         return rootfs;
     }
 
-    // runc's `spec` default, with the terminal off and the given args.
+    // `oci-run spec`'s config with the shared rootfs and the given args; NewBundle adds the cgroupsPath.
     private static JsonObject DefaultConfig(string rootfs, string[] args)
     {
-        var caps = new JsonArray("CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE");
-        JsonNode Mount(string dest, string type, string source, params string[] options) =>
-            new JsonObject { ["destination"] = dest, ["type"] = type, ["source"] = source, ["options"] = new JsonArray(options.Select(o => (JsonNode)o).ToArray()) };
-        return new JsonObject
-        {
-            ["ociVersion"] = "1.0.2",
-            ["process"] = new JsonObject
-            {
-                ["terminal"] = false,
-                ["user"] = new JsonObject { ["uid"] = 0, ["gid"] = 0 },
-                ["args"] = new JsonArray(args.Select(a => (JsonNode)a).ToArray()),
-                ["env"] = new JsonArray("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm"),
-                ["cwd"] = "/",
-                ["capabilities"] = new JsonObject
-                {
-                    ["bounding"] = caps.DeepClone(), ["effective"] = caps.DeepClone(), ["permitted"] = caps.DeepClone(), ["ambient"] = caps.DeepClone(),
-                },
-                ["rlimits"] = new JsonArray(new JsonObject { ["type"] = "RLIMIT_NOFILE", ["hard"] = 1024, ["soft"] = 1024 }),
-                ["noNewPrivileges"] = true,
-            },
-            ["root"] = new JsonObject { ["path"] = rootfs, ["readonly"] = true },
-            ["hostname"] = "testhost",
-            ["mounts"] = new JsonArray(
-                Mount("/proc", "proc", "proc"),
-                Mount("/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k"),
-                Mount("/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"),
-                Mount("/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=65536k"),
-                Mount("/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev"),
-                Mount("/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro"),
-                Mount("/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", "ro")),
-            ["linux"] = new JsonObject
-            {
-                ["resources"] = new JsonObject { ["devices"] = new JsonArray(new JsonObject { ["allow"] = false, ["access"] = "rwm" }) },
-                ["namespaces"] = new JsonArray(new[] { "pid", "network", "ipc", "uts", "mount", "cgroup" }.Select(t => (JsonNode)new JsonObject { ["type"] = t }).ToArray()),
-                ["maskedPaths"] = new JsonArray("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
-                    "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"),
-                ["readonlyPaths"] = new JsonArray("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"),
-            },
-        };
+        var config = JsonNode.Parse(SpecJson.Value)!.AsObject();
+        config["root"]!["path"] = rootfs;
+        config["process"]!["args"] = new JsonArray(args.Select(a => (JsonNode)a).ToArray());
+        return config;
     }
 }

@@ -78,10 +78,10 @@ public abstract class ContainerTest : IDisposable
         }
     }
 
-    /// <summary>Waits until the container's pids cgroup holds `count` processes, and returns their PIDs.</summary>
+    /// <summary>Waits until the container's cgroup holds `count` processes, and returns their PIDs.</summary>
     protected static List<int> WaitForProcesses(string id, int count)
     {
-        var procs = $"/sys/fs/cgroup/pids/{CgroupParent}/{id}/cgroup.procs";
+        var procs = Path.Combine(HostCgroups.Any.Dir($"/{CgroupParent}/{id}"), "cgroup.procs");
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (File.ReadAllLines(procs).Length < count && DateTime.UtcNow < deadline) Thread.Sleep(10);
         var pids = File.ReadAllLines(procs).Select(int.Parse).Order().ToList();
@@ -96,21 +96,18 @@ public abstract class ContainerTest : IDisposable
         catch (IOException) { return true; }
     }
 
-    /// <summary>Host directories of a container's cgroup that exist now.</summary>
-    protected static IEnumerable<string> CgroupDirs(string id) =>
-        Directory.EnumerateDirectories("/sys/fs/cgroup")
-            .Select(h => Path.Combine(h, CgroupParent, id))
-            .Where(Directory.Exists);
+    /// <summary>Host directories of a container's cgroup that exist now, in every hierarchy the host mounts.</summary>
+    protected static List<string> CgroupDirs(string id) => HostCgroups.ExistingDirs($"/{CgroupParent}/{id}");
 
     public void Dispose()
     {
         foreach (var id in _ids)
         {
             try { Runtime.Run("delete", "--force", id); } catch (TimeoutException) { }
-            foreach (var dir in CgroupDirs(id).ToList())
+            foreach (var dir in CgroupDirs(id))
                 try { Directory.Delete(dir); } catch (IOException) { }
         }
-        foreach (var parent in Directory.EnumerateDirectories("/sys/fs/cgroup").Select(h => Path.Combine(h, CgroupParent)).Where(Directory.Exists))
+        foreach (var parent in HostCgroups.ExistingDirs($"/{CgroupParent}"))
             try { Directory.Delete(parent); } catch (IOException) { /* another test's cgroup is still inside */ }
         try { Directory.Delete(Work, recursive: true); } catch (IOException) { }
         GC.SuppressFinalize(this);

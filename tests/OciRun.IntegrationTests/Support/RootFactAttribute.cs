@@ -1,7 +1,11 @@
 namespace OciRun.IntegrationTests.Support;
 
-/// <summary>A test that runs real containers: it needs root, and is skipped without it.</summary>
-public sealed class RootFactAttribute : FactAttribute
+/// <summary>
+/// A test that runs real containers: it needs root, and is skipped without it.
+/// It may also skip itself (Skip.If) when the host lacks what it tests, so it
+/// is reported skipped, never passed.
+/// </summary>
+public sealed class RootFactAttribute : SkippableFactAttribute
 {
     public RootFactAttribute()
     {

@@ -12,15 +12,23 @@ public sealed class Runtime(string root)
 {
     public string Root { get; } = root;
 
+    /// <summary>The checkout the tests run from (where OciRun.sln is).</summary>
+    public static string RepoRoot { get; } = FindRepoRoot();
+
     public static string Binary { get; } = FindBinary();
+
+    private static string FindRepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OciRun.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException($"no OciRun.sln above {AppContext.BaseDirectory}");
+    }
 
     private static string FindBinary()
     {
         var fromEnv = Environment.GetEnvironmentVariable("OCIRUN_BIN");
         if (!string.IsNullOrEmpty(fromEnv)) return fromEnv;
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OciRun.sln"))) dir = dir.Parent;
-        var path = dir is null ? "" : Path.Combine(dir.FullName, "artifacts", "bin", "oci-run");
+        var path = Path.Combine(RepoRoot, "artifacts", "bin", "oci-run");
         if (!File.Exists(path))
             throw new InvalidOperationException($"no runtime binary at '{path}': build it with `dotnet publish src/OciRun -c Release -r linux-x64 -o artifacts/bin` or set OCIRUN_BIN");
         return path;
