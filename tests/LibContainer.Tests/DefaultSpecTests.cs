@@ -1,4 +1,4 @@
-using LibContainer.Rootfs;
+using LibContainer.Kernel;
 using LibContainer.Spec;
 
 namespace LibContainer.Tests;

@@ -7,18 +7,6 @@ namespace LibContainer.Spec;
 /// </summary>
 public static class SpecValidator
 {
-    public static readonly IReadOnlyDictionary<string, int> NamespaceFlags = new Dictionary<string, int>
-    {
-        ["pid"] = Interop.Clone.NEWPID,
-        ["network"] = Interop.Clone.NEWNET,
-        ["mount"] = Interop.Clone.NEWNS,
-        ["ipc"] = Interop.Clone.NEWIPC,
-        ["uts"] = Interop.Clone.NEWUTS,
-        ["user"] = Interop.Clone.NEWUSER,
-        ["cgroup"] = Interop.Clone.NEWCGROUP,
-        ["time"] = Interop.Clone.NEWTIME,
-    };
-
     /// <summary>Throws one error listing every problem found.</summary>
     public static void Validate(RuntimeSpec spec)
     {
@@ -92,7 +80,7 @@ public static class SpecValidator
         {
             var r = process.Rlimits![i];
             var where = $"process.rlimits[{i}]";
-            if (r.Type is null || Security.RlimitNames.Number(r.Type) is null) p.Add($"{where}.type: unknown rlimit {ValueText.Quoted(r.Type)}");
+            if (r.Type is null || Kernel.RlimitNames.Number(r.Type) is null) p.Add($"{where}.type: unknown rlimit {ValueText.Quoted(r.Type)}");
             else if (!seen.Add(r.Type)) p.Add($"{where}.type: {r.Type} is set twice");
             if (r.Soft > r.Hard) p.Add($"{where}: soft limit {r.Soft} is above hard limit {r.Hard}");
         }
@@ -102,7 +90,7 @@ public static class SpecValidator
             void Check(List<string>? names, string set)
             {
                 for (var i = 0; i < (names?.Count ?? 0); i++)
-                    if (Security.CapabilityNames.Number(names![i]) is null)
+                    if (Kernel.CapabilityNames.Number(names![i]) is null)
                         p.Add($"process.capabilities.{set}[{i}]: unknown capability {ValueText.Quoted(names[i])}");
             }
             Check(caps.Bounding, "bounding");
@@ -121,7 +109,7 @@ public static class SpecValidator
         {
             var ns = list[i];
             var where = $"linux.namespaces[{i}]";
-            if (ns.Type is null || !NamespaceFlags.ContainsKey(ns.Type))
+            if (ns.Type is null || !Kernel.NamespaceTypes.CloneFlags.ContainsKey(ns.Type))
             {
                 p.Add($"{where}.type: unknown namespace type {ValueText.Quoted(ns.Type)}");
                 continue;
@@ -151,7 +139,7 @@ public static class SpecValidator
                 p.Add(NotYet($"{where}.uidMappings/gidMappings (idmapped mounts)"));
             try
             {
-                Rootfs.MountOptions.Parse(m.Options, $"{where}.options");
+                Kernel.MountOptions.Parse(m.Options, $"{where}.options");
             }
             catch (ContainerError e)
             {
@@ -186,7 +174,7 @@ public static class SpecValidator
         if (linux.TimeOffsets is { Count: > 0 }) p.Add(NotYet("linux.timeOffsets"));
         if (linux.MemoryPolicy is not null) p.Add(NotYet("linux.memoryPolicy"));
         if (linux.NetDevices is { Count: > 0 }) p.Add(NotYet("linux.netDevices"));
-        if (!string.IsNullOrEmpty(linux.RootfsPropagation) && Rootfs.MountOptions.ParsePropagation(linux.RootfsPropagation) is null)
+        if (!string.IsNullOrEmpty(linux.RootfsPropagation) && Kernel.MountOptions.ParsePropagation(linux.RootfsPropagation) is null)
             p.Add($"linux.rootfsPropagation: unknown propagation {ValueText.Quoted(linux.RootfsPropagation)}");
 
         for (var i = 0; i < (linux.Devices?.Count ?? 0); i++)
