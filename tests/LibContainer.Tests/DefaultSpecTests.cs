@@ -1,5 +1,6 @@
 using LibContainer.Kernel;
 using LibContainer.Spec;
+using LibContainer.Validation;
 
 namespace LibContainer.Tests;
 
