@@ -6,6 +6,7 @@ using LibContainer.Launch;
 using LibContainer.Processes;
 using LibContainer.Spec;
 using LibContainer.State;
+using LibContainer.Validation;
 
 namespace LibContainer;
 
@@ -42,7 +43,7 @@ public sealed class Containers(string root)
         // and the cgroup made, then waits for the bootstrap frame.
         using var launch = InitLauncher.Spawn();
         var bundle = Path.GetFullPath(options.Bundle);
-        var (spec, specJson) = SpecLoader.LoadValid(bundle); // type and validation problems in one error
+        var (spec, specJson) = SpecValidator.LoadValid(bundle); // type and validation problems in one error
         var rootfs = Path.GetFullPath(spec.Root!.Path!, bundle);
         if (!Directory.Exists(rootfs)) throw new ContainerError($"root.path: the root filesystem {rootfs} does not exist");
         launch.Bootstrap(BootstrapMessage.From(spec)); // init makes its namespaces while the cgroup is made

@@ -1,4 +1,4 @@
-using LibContainer.Security;
+using LibContainer.Kernel;
 
 namespace LibContainer;
 
@@ -20,7 +20,7 @@ public static class Features
             json.WriteStartArray("hooks");
             json.WriteEndArray();
             json.WriteStartArray("mountOptions");
-            foreach (var option in Rootfs.MountOptions.Known) json.WriteStringValue(option);
+            foreach (var option in MountOptions.Known) json.WriteStringValue(option);
             json.WriteEndArray();
             json.WriteStartObject("linux");
             json.WriteStartArray("namespaces");

@@ -1,5 +1,5 @@
 using LibContainer;
-using LibContainer.Security;
+using LibContainer.Kernel;
 
 namespace LibContainer.Tests;
 

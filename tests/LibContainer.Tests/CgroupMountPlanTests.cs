@@ -1,6 +1,6 @@
 using LibContainer.Cgroups;
+using LibContainer.Kernel;
 using LibContainer.Processes;
-using LibContainer.Rootfs;
 using MS = LibContainer.Interop.MS;
 
 namespace LibContainer.Tests;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using LibContainer.Rootfs;
+using LibContainer.Kernel;
 using LibContainer.Spec;
+using LibContainer.Validation;
 
 namespace LibContainer.Tests;
 

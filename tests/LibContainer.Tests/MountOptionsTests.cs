@@ -1,5 +1,5 @@
 using LibContainer;
-using LibContainer.Rootfs;
+using LibContainer.Kernel;
 using MS = LibContainer.Interop.MS;
 
 namespace LibContainer.Tests;

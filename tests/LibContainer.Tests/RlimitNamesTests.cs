@@ -1,4 +1,4 @@
-using LibContainer.Security;
+using LibContainer.Kernel;
 
 namespace LibContainer.Tests;
 

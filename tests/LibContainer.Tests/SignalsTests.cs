@@ -1,5 +1,5 @@
 using LibContainer;
-using LibContainer.Processes;
+using LibContainer.Kernel;
 
 namespace LibContainer.Tests;
 

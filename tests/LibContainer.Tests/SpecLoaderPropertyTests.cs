@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using CsCheck;
 using LibContainer;
 using LibContainer.Spec;
+using LibContainer.Validation;
 
 namespace LibContainer.Tests;
 
@@ -49,7 +50,7 @@ public sealed class SpecLoaderPropertyTests(Xunit.Abstractions.ITestOutputHelper
             RunBounded(() => gen.Sample(json =>
             {
                 File.WriteAllBytes(path, json);
-                LoadsOrRefuses(() => SpecLoader.LoadValid(bundle), "", tally);
+                LoadsOrRefuses(() => SpecValidator.LoadValid(bundle), "", tally);
             }, writeLine: output.WriteLine, iter: 300, threads: 1, print: Print));
             output.WriteLine(tally.ToString());
         }
@@ -62,7 +63,7 @@ public sealed class SpecLoaderPropertyTests(Xunit.Abstractions.ITestOutputHelper
     [Fact]
     public void The_base_config_of_the_mutations_is_valid()
     {
-        SpecLoader.ParseValid(Encoding.UTF8.GetBytes(BaseConfig().ToJsonString())).Hostname.Should().Be("box");
+        SpecValidator.ParseValid(Encoding.UTF8.GetBytes(BaseConfig().ToJsonString())).Hostname.Should().Be("box");
     }
 
     // ---- the property ----
@@ -70,7 +71,7 @@ public sealed class SpecLoaderPropertyTests(Xunit.Abstractions.ITestOutputHelper
     private void Check(Gen<byte[]> gen, int cases)
     {
         var tally = new Tally();
-        RunBounded(() => gen.Sample(json => LoadsOrRefuses(() => SpecLoader.ParseValid(json), "config.json: ", tally),
+        RunBounded(() => gen.Sample(json => LoadsOrRefuses(() => SpecValidator.ParseValid(json), "config.json: ", tally),
             writeLine: output.WriteLine, iter: cases, print: Print));
         output.WriteLine(tally.ToString());
     }

@@ -1,5 +1,6 @@
 using LibContainer;
 using LibContainer.Spec;
+using LibContainer.Validation;
 
 namespace LibContainer.Tests;
 
@@ -250,12 +251,12 @@ public sealed class SpecLoaderTests
 
     private static string ErrorOf(Func<object> act) => act.Should().Throw<ContainerError>().Which.Message;
 
-    private static string ErrorOf(byte[] json) => ErrorOf(() => SpecLoader.ParseValid(json));
+    private static string ErrorOf(byte[] json) => ErrorOf(() => SpecValidator.ParseValid(json));
 
     [Fact]
     public void The_valid_base_config_of_these_tests_parses_and_validates()
     {
-        SpecLoader.ParseValid(Valid).Process!.Args.Should().Equal("sh");
+        SpecValidator.ParseValid(Valid).Process!.Args.Should().Equal("sh");
     }
 
     [Theory]
@@ -379,7 +380,7 @@ public sealed class SpecLoaderTests
     public void Wrong_types_and_validation_problems_come_in_one_error()
     {
         var json = Valid.Replace("\"cwd\": \"/\"", "\"cwd\": \"tmp\", \"user\": { \"uid\": -1 }").Replace("\"1.2.1\"", "\"2.0.0\"");
-        ErrorOf(() => SpecLoader.ParseValid(json)).Should().Be("config.json: 3 problems: "
+        ErrorOf(() => SpecValidator.ParseValid(json)).Should().Be("config.json: 3 problems: "
             + "process.user.uid: expected an integer from 0 to 4294967295, got the number -1; "
             + "ociVersion: \"2.0.0\" is not supported: oci-run implements runtime-spec 1.x (up to 1.2.1); "
             + "process.cwd: must be an absolute path, not \"tmp\"");
@@ -389,16 +390,16 @@ public sealed class SpecLoaderTests
     public void A_wrong_typed_field_is_not_reported_again_by_the_validator()
     {
         // Read as absent, process would also be "process: missing": one problem is enough.
-        ErrorOf(() => SpecLoader.ParseValid(Valid.Replace("\"process\": {", "\"process\": 5, \"x\": {"))).Should()
+        ErrorOf(() => SpecValidator.ParseValid(Valid.Replace("\"process\": {", "\"process\": 5, \"x\": {"))).Should()
             .Be("config.json: process: expected an object, got the number 5");
-        ErrorOf(() => SpecLoader.ParseValid(Valid.Replace("{ \"type\": \"uts\" }", "\"uts\""))).Should()
+        ErrorOf(() => SpecValidator.ParseValid(Valid.Replace("{ \"type\": \"uts\" }", "\"uts\""))).Should()
             .Be("config.json: linux.namespaces[1]: expected an object, got the string \"uts\"");
     }
 
     [Fact]
     public void A_wrong_item_keeps_the_indexes_of_the_items_after_it()
     {
-        ErrorOf(() => SpecLoader.ParseValid(Valid.Replace("{ \"type\": \"uts\" }", "{ \"type\": \"uts\" }, 7, { \"type\": \"bogus\" }"))).Should()
+        ErrorOf(() => SpecValidator.ParseValid(Valid.Replace("{ \"type\": \"uts\" }", "{ \"type\": \"uts\" }, 7, { \"type\": \"bogus\" }"))).Should()
             .Be("config.json: 2 problems: linux.namespaces[2]: expected an object, got the number 7; "
                 + "linux.namespaces[3].type: unknown namespace type \"bogus\"");
     }
@@ -428,7 +429,7 @@ public sealed class SpecLoaderTests
         var real = Path.Combine(bundle.Dir, "real.json");
         File.WriteAllText(real, Valid);
         File.CreateSymbolicLink(Path.Combine(bundle.Dir, "config.json"), real);
-        SpecLoader.LoadValid(bundle.Dir).Json.Should().Equal(System.Text.Encoding.UTF8.GetBytes(Valid));
+        SpecValidator.LoadValid(bundle.Dir).Json.Should().Equal(System.Text.Encoding.UTF8.GetBytes(Valid));
     }
 
     [Fact]

@@ -1,18 +1,31 @@
 using LibContainer;
 using LibContainer.Spec;
+using LibContainer.Validation;
 
 namespace LibContainer.Tests;
 
 public sealed class SpecValidatorTests
 {
-    private static string SingleProblem(RuntimeSpec spec) => SpecValidator.Problems(spec).Should().ContainSingle().Which;
+    // Each problem as the error lists it, "path: message".
+    private static List<string> Problems(RuntimeSpec spec) => [.. SpecValidator.Problems(spec).Select(p => p.ToString())];
+
+    private static string SingleProblem(RuntimeSpec spec) => Problems(spec).Should().ContainSingle().Which;
 
     [Fact]
     public void A_minimal_spec_has_no_problem()
     {
-        SpecValidator.Problems(Specs.Valid()).Should().BeEmpty();
+        Problems(Specs.Valid()).Should().BeEmpty();
         var act = () => SpecValidator.Validate(Specs.Valid());
         act.Should().NotThrow();
+    }
+
+    [Fact]
+    public void A_problem_keeps_the_field_path_apart_from_the_message()
+    {
+        var spec = Specs.WithLinux(l => l with { Namespaces = [new Namespace { Type = "mount" }, new Namespace { Type = "time" }] }) with { Hostname = "box" };
+        SpecValidator.Problems(spec).Should().Equal(
+            new SpecProblem("linux.namespaces[1]", "time namespace: not supported by oci-run yet"),
+            new SpecProblem("hostname", "setting the hostname needs a UTS namespace in linux.namespaces"));
     }
 
     // ---- process ----
@@ -111,7 +124,7 @@ public sealed class SpecValidatorTests
             Scheduler = new Scheduler { Policy = "SCHED_FIFO" },
             ExecCpuAffinity = new CpuAffinity { Initial = "0" },
         });
-        SpecValidator.Problems(spec).Should().Equal(
+        Problems(spec).Should().Equal(
             "process.apparmorProfile: not supported by oci-run yet",
             "process.selinuxLabel: not supported by oci-run yet",
             "process.ioPriority: not supported by oci-run yet",
@@ -123,7 +136,7 @@ public sealed class SpecValidatorTests
     public void Windows_only_process_fields_are_named()
     {
         var spec = Specs.WithProcess(p => p with { CommandLine = "cmd.exe", User = new User { Username = "Administrator" } });
-        SpecValidator.Problems(spec).Should().Equal("process.commandLine: Windows only", "process.user.username: Windows only");
+        Problems(spec).Should().Equal("process.commandLine: Windows only", "process.user.username: Windows only");
     }
 
     // ---- root and platform ----
@@ -137,7 +150,7 @@ public sealed class SpecValidatorTests
     [Fact]
     public void A_spec_without_a_linux_section_is_refused()
     {
-        SpecValidator.Problems(Specs.Valid() with { Linux = null }).Should().Contain(p => p.StartsWith("linux: missing"));
+        Problems(Specs.Valid() with { Linux = null }).Should().Contain(p => p.StartsWith("linux: missing"));
     }
 
     [Fact]
@@ -145,7 +158,7 @@ public sealed class SpecValidatorTests
     {
         var other = SpecLoader.Parse("""{ "windows": {}, "solaris": {}, "vm": {}, "zos": {} }""");
         var spec = Specs.Valid() with { Windows = other.Windows, Solaris = other.Solaris, Vm = other.Vm, Zos = other.Zos };
-        SpecValidator.Problems(spec).Select(p => p.Split(':')[0]).Should().Equal("windows", "solaris", "vm", "zos");
+        Problems(spec).Select(p => p.Split(':')[0]).Should().Equal("windows", "solaris", "vm", "zos");
     }
 
     // ---- namespaces ----
@@ -184,7 +197,7 @@ public sealed class SpecValidatorTests
     public void Every_known_namespace_type_is_accepted()
     {
         var spec = Specs.WithLinux(l => l with { Namespaces = Specs.Namespaces("pid", "network", "mount", "ipc", "uts", "cgroup") });
-        SpecValidator.Problems(spec).Should().BeEmpty();
+        Problems(spec).Should().BeEmpty();
     }
 
     [Fact]
@@ -214,7 +227,7 @@ public sealed class SpecValidatorTests
     [Fact]
     public void A_hostname_with_a_uts_namespace_is_fine()
     {
-        SpecValidator.Problems(Specs.Valid() with { Hostname = "box", Domainname = "example.org" }).Should().BeEmpty();
+        Problems(Specs.Valid() with { Hostname = "box", Domainname = "example.org" }).Should().BeEmpty();
     }
 
     // ---- mounts and hooks ----
@@ -270,7 +283,7 @@ public sealed class SpecValidatorTests
     [Fact]
     public void Empty_hook_lists_ask_for_nothing()
     {
-        SpecValidator.Problems(Specs.Valid() with { Hooks = new Hooks { Prestart = [], Poststop = [] } }).Should().BeEmpty();
+        Problems(Specs.Valid() with { Hooks = new Hooks { Prestart = [], Poststop = [] } }).Should().BeEmpty();
     }
 
     // ---- linux ----
@@ -296,7 +309,7 @@ public sealed class SpecValidatorTests
             MemoryPolicy = new MemoryPolicy { Mode = "MPOL_BIND" },
             NetDevices = new() { ["eth1"] = new NetDevice() },
         });
-        SpecValidator.Problems(spec).Select(p => p.Split(':')[0]).Should().Equal(
+        Problems(spec).Select(p => p.Split(':')[0]).Should().Equal(
             "linux.uidMappings", "linux.gidMappings", "linux.mountLabel", "linux.intelRdt", "linux.personality",
             "linux.timeOffsets", "linux.memoryPolicy", "linux.netDevices");
     }
@@ -307,7 +320,7 @@ public sealed class SpecValidatorTests
     [InlineData("rslave")]
     public void A_known_rootfs_propagation_is_fine(string propagation)
     {
-        SpecValidator.Problems(Specs.WithLinux(l => l with { RootfsPropagation = propagation })).Should().BeEmpty();
+        Problems(Specs.WithLinux(l => l with { RootfsPropagation = propagation })).Should().BeEmpty();
     }
 
     [Fact]
@@ -324,7 +337,7 @@ public sealed class SpecValidatorTests
         {
             Devices = [new Device { Type = "c", Path = "/dev/fuse", Major = 10, Minor = 229 }, new Device { Type = "q", Path = "dev/x" }],
         });
-        SpecValidator.Problems(spec).Should().Equal(
+        Problems(spec).Should().Equal(
             "linux.devices[1].type: must be c, b, u or p, not \"q\"",
             "linux.devices[1].path: must be an absolute path");
     }
@@ -346,7 +359,7 @@ public sealed class SpecValidatorTests
             Memory = new MemoryResources(), Cpu = new CpuResources(), Pids = new PidsResources(),
             BlockIO = new BlockIoResources(), HugepageLimits = [], Network = new NetworkResources(), Rdma = [], Unified = [],
         });
-        SpecValidator.Problems(spec).Should().BeEmpty();
+        Problems(spec).Should().BeEmpty();
     }
 
     [Fact]
@@ -356,7 +369,7 @@ public sealed class SpecValidatorTests
             { "ociVersion": "1.2.1", "process": { "args": ["sh"], "cwd": "/" }, "root": { "path": "rootfs" },
               "linux": { "namespaces": [{ "type": "mount" }], "resources": { "memory": {}, "devices": [{ "allow": false, "access": "rwm" }] } } }
             """);
-        SpecValidator.Problems(spec).Should().BeEmpty();
+        Problems(spec).Should().BeEmpty();
     }
 
     [Fact]
@@ -372,7 +385,7 @@ public sealed class SpecValidatorTests
             Rdma = new() { ["mlx5_1"] = new RdmaLimit { HcaHandles = 1 } },
             Unified = new() { ["memory.high"] = "1G" },
         });
-        SpecValidator.Problems(spec).Should().Equal(
+        Problems(spec).Should().Equal(
             "linux.resources.cpu: not supported by oci-run yet",
             "linux.resources.pids: not supported by oci-run yet",
             "linux.resources.blockIO: not supported by oci-run yet",
@@ -389,7 +402,7 @@ public sealed class SpecValidatorTests
         {
             Devices = [new DeviceRule { Allow = false, Access = "rwm" }, new DeviceRule { Allow = true, Type = "p", Access = "rwx" }],
         });
-        SpecValidator.Problems(spec).Should().Equal(
+        Problems(spec).Should().Equal(
             "linux.resources.devices[1].type: must be a, c or b, not \"p\"",
             "linux.resources.devices[1].access: must be made of r, w and m, not \"rwx\"");
     }
@@ -408,7 +421,7 @@ public sealed class SpecValidatorTests
             Namespaces = [.. Specs.Namespaces("mount", "uts", ns).DistinctBy(n => n.Type)],
             Sysctl = new() { [key] = "1" },
         });
-        SpecValidator.Problems(spec).Should().BeEmpty();
+        Problems(spec).Should().BeEmpty();
     }
 
     [Theory]
@@ -433,7 +446,7 @@ public sealed class SpecValidatorTests
     public void Every_problem_is_listed_not_only_the_first()
     {
         var spec = Specs.WithProcess(p => p with { Cwd = "rel", Terminal = true }) with { Hooks = new Hooks { Prestart = [new Hook { Path = "/x" }] } };
-        SpecValidator.Problems(spec).Should().HaveCount(3)
+        Problems(spec).Should().HaveCount(3)
             .And.Contain(p => p.StartsWith("process.cwd"))
             .And.Contain(p => p.StartsWith("process.terminal"))
             .And.Contain(p => p.StartsWith("hooks.prestart"));
@@ -507,7 +520,7 @@ public sealed class SpecValidatorTests
     [InlineData("1.2.3+001")]
     public void An_oci_version_1_x_is_fine_even_newer_than_ours(string version)
     {
-        SpecValidator.Problems(Specs.Valid() with { OciVersion = version }).Should().BeEmpty();
+        Problems(Specs.Valid() with { OciVersion = version }).Should().BeEmpty();
     }
 
     // ---- hostname and domainname ----
@@ -523,7 +536,7 @@ public sealed class SpecValidatorTests
     [Fact]
     public void Uts_names_of_64_bytes_are_fine_and_65_are_not()
     {
-        SpecValidator.Problems(Specs.Valid() with { Hostname = new string('h', 64), Domainname = new string('d', 64) }).Should().BeEmpty();
+        Problems(Specs.Valid() with { Hostname = new string('h', 64), Domainname = new string('d', 64) }).Should().BeEmpty();
         SingleProblem(Specs.Valid() with { Domainname = new string('d', 65) }).Should()
             .Be($"domainname: \"{new string('d', 65)}\" is longer than 64 bytes, the kernel's limit");
         SingleProblem(Specs.Valid() with { Hostname = new string('é', 33) }).Should().StartWith("hostname: ", "the limit is in bytes, not characters");

@@ -1,5 +1,5 @@
 using LibContainer.Processes;
-using LibContainer.Rootfs;
+using LibContainer.Kernel;
 using MS = LibContainer.Interop.MS;
 
 namespace LibContainer.Cgroups;

@@ -23,7 +23,7 @@ public sealed record BootstrapMessage(int CloneFlags, IReadOnlyList<(int Type, s
         var join = new List<(int, string)>();
         foreach (var ns in spec.Linux?.Namespaces ?? [])
         {
-            var flag = Spec.SpecValidator.NamespaceFlags[ns.Type!];
+            var flag = Kernel.NamespaceTypes.CloneFlags[ns.Type!];
             if (string.IsNullOrEmpty(ns.Path)) flags |= flag;
             else join.Add((flag, ns.Path));
         }

@@ -1,4 +1,5 @@
 using LibContainer.Interop;
+using LibContainer.Kernel;
 
 namespace LibContainer.Rootfs;
 

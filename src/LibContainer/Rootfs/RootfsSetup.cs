@@ -1,4 +1,5 @@
 using LibContainer.Interop;
+using LibContainer.Kernel;
 using LibContainer.Processes;
 using LibContainer.Spec;
 

@@ -1,3 +1,4 @@
+using LibContainer.Kernel;
 using LibContainer.Spec;
 
 namespace LibContainer.Security;

@@ -22,23 +22,21 @@ public static class SpecLoader
         return new LoadedSpec(Parse(bytes), bytes);
     }
 
-    /// <summary>What create does: reads, parses and validates, with every problem in one error.</summary>
-    public static LoadedSpec LoadValid(string bundle)
+    public static RuntimeSpec Parse(ReadOnlyMemory<byte> json)
     {
-        var bytes = ReadFile(bundle);
-        return new LoadedSpec(ParseValid(bytes), bytes);
+        var spec = Read(json, out var problems);
+        if (problems.Count > 0) throw SpecProblems.Error(problems);
+        return spec;
     }
-
-    public static RuntimeSpec Parse(ReadOnlyMemory<byte> json) => Read(json, validate: false);
 
     public static RuntimeSpec Parse(string json) => Parse(System.Text.Encoding.UTF8.GetBytes(json));
 
-    /// <summary>Parses and validates: the type problems and the validator's, all in one error.</summary>
-    public static RuntimeSpec ParseValid(ReadOnlyMemory<byte> json) => Read(json, validate: true);
-
-    public static RuntimeSpec ParseValid(string json) => ParseValid(System.Text.Encoding.UTF8.GetBytes(json));
-
-    private static RuntimeSpec Read(ReadOnlyMemory<byte> json, bool validate)
+    /// <summary>
+    /// Parses what it can and says which fields had the wrong type (they read as
+    /// absent), for Validation to list with its own problems. JSON that is not
+    /// a config at all (invalid UTF-8 or JSON, not an object) is an error at once.
+    /// </summary>
+    internal static RuntimeSpec Read(ReadOnlyMemory<byte> json, out IReadOnlyList<SpecProblem> problems)
     {
         // System.Text.Json reads invalid UTF-8 inside strings and fails only when the string is
         // fetched, with an exception that is not a JsonException: check it all first (vectorized).
@@ -61,24 +59,9 @@ public static class SpecLoader
                 throw new ContainerError("config.json: the document must be a JSON object");
             var reader = new SpecReader();
             var spec = reader.ReadSpec(document.RootElement);
-            if (!validate)
-            {
-                if (reader.Problems.Count > 0) throw SpecProblems.Error(reader.Problems);
-                return spec;
-            }
-            var problems = new List<string>(reader.Problems);
-            foreach (var problem in SpecValidator.Problems(spec))
-                if (!IsUnderAny(problem, reader.ProblemPaths)) problems.Add(problem);
-            if (problems.Count > 0) throw SpecProblems.Error(problems);
+            problems = reader.Problems;
             return spec;
         }
-    }
-
-    private static bool IsUnderAny(string problem, IReadOnlyList<string> paths)
-    {
-        foreach (var path in paths)
-            if (SpecProblems.IsUnder(problem, path)) return true;
-        return false;
     }
 
     private static ContainerError InvalidJson(ReadOnlySpan<byte> json, JsonException e)
@@ -169,7 +152,7 @@ public static class SpecLoader
     /// symlink to /dev/zero or a FIFO fails at once instead of filling memory or
     /// blocking. A regular file is read with one read(2) of its size.
     /// </summary>
-    private static unsafe byte[] ReadFile(string bundle)
+    internal static unsafe byte[] ReadFile(string bundle)
     {
         var path = Path.Combine(bundle, "config.json");
         // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.

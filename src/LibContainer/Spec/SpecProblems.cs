@@ -10,7 +10,7 @@ internal static class SpecProblems
     // A config with a 100,000-element array of wrong types must not make a megabyte of message.
     public const int MaxListed = 50;
 
-    public static ContainerError Error(IReadOnlyList<string> problems)
+    public static ContainerError Error(IReadOnlyList<SpecProblem> problems)
     {
         if (problems.Count == 1) return new ContainerError($"config.json: {problems[0]}");
         var message = new System.Text.StringBuilder($"config.json: {problems.Count} problems: ");
@@ -18,18 +18,9 @@ internal static class SpecProblems
         for (var i = 0; i < listed; i++)
         {
             if (i > 0) message.Append("; ");
-            message.Append(problems[i]);
+            message.Append(problems[i].ToString());
         }
         if (listed < problems.Count) message.Append($"; and {problems.Count - listed} more");
         return new ContainerError(message.ToString());
     }
-
-    /// <summary>
-    /// True when `problem` is about `path` or a field inside it: once a field has
-    /// the wrong type, what the validator says about it (e.g. "process: missing"
-    /// after "process: expected an object") only repeats the first problem.
-    /// </summary>
-    public static bool IsUnder(string problem, string path) =>
-        problem.StartsWith(path, StringComparison.Ordinal)
-        && (problem.Length == path.Length || problem[path.Length] is ':' or '.' or '[');
 }

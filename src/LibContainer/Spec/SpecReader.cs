@@ -13,14 +13,10 @@ namespace LibContainer.Spec;
 /// </summary>
 internal sealed class SpecReader
 {
-    private readonly List<string> _problems = [];
-    private readonly List<string> _paths = [];
+    private readonly List<SpecProblem> _problems = [];
 
-    /// <summary>Each problem as "path: what is wrong", in document order.</summary>
-    public IReadOnlyList<string> Problems => _problems;
-
-    /// <summary>The JSON paths of the problems.</summary>
-    public IReadOnlyList<string> ProblemPaths => _paths;
+    /// <summary>The fields of the wrong type (or holding a NUL), in document order.</summary>
+    public IReadOnlyList<SpecProblem> Problems => _problems;
 
     /// <summary>Reads a spec, throwing one error with every problem (init reads create's config this way).</summary>
     public static RuntimeSpec Read(JsonElement e)
@@ -259,11 +255,7 @@ internal sealed class SpecReader
 
     private static string Join(string p, string name) => p.Length == 0 ? name : $"{p}.{name}";
 
-    private void Problem(string path, string message)
-    {
-        _problems.Add($"{path}: {message}");
-        _paths.Add(path);
-    }
+    private void Problem(string path, string message) => _problems.Add(new SpecProblem(path, message));
 
     private void Wrong(string path, string expected, JsonElement got) => Problem(path, $"expected {expected}, got {Describe(got)}");
 

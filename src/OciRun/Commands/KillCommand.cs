@@ -1,4 +1,4 @@
-using LibContainer.Processes;
+using LibContainer.Kernel;
 using OciRun.CommandLine;
 
 namespace OciRun.Commands;

@@ -1,4 +1,6 @@
-namespace LibContainer.Spec;
+using LibContainer.Spec;
+
+namespace LibContainer.Validation;
 
 /// <summary>
 /// Which `ociVersion` a config.json may declare: a SemVer 2.0 version
@@ -6,18 +8,17 @@ namespace LibContainer.Spec;
 /// A newer 1.x than Containers.SpecVersion is accepted, since minor versions
 /// only add fields, and fields this runtime lacks are refused by name anyway.
 /// </summary>
-internal static class OciVersion
+internal sealed class OciVersionRule : IRule
 {
-    /// <summary>The problem with the declared version, or null when it is fine.</summary>
-    public static string? Problem(string? version)
+    public void Check(RuntimeSpec spec, ProblemList problems)
     {
+        var version = spec.OciVersion;
         if (version is null)
-            return $"ociVersion: missing: say which runtime-spec version the config follows, e.g. \"{Containers.SpecVersion}\"";
-        if (!IsSemVer(version, out var major))
-            return $"ociVersion: {ValueText.Quoted(version)} is not a version: expected MAJOR.MINOR.PATCH, e.g. \"{Containers.SpecVersion}\"";
-        if (major != 1)
-            return $"ociVersion: {ValueText.Quoted(version)} is not supported: oci-run implements runtime-spec 1.x (up to {Containers.SpecVersion})";
-        return null;
+            problems.Add("ociVersion", $"missing: say which runtime-spec version the config follows, e.g. \"{Containers.SpecVersion}\"");
+        else if (!IsSemVer(version, out var major))
+            problems.Add("ociVersion", $"{ValueText.Quoted(version)} is not a version: expected MAJOR.MINOR.PATCH, e.g. \"{Containers.SpecVersion}\"");
+        else if (major != 1)
+            problems.Add("ociVersion", $"{ValueText.Quoted(version)} is not supported: oci-run implements runtime-spec 1.x (up to {Containers.SpecVersion})");
     }
 
     private static bool IsSemVer(string version, out long major)

@@ -1,4 +1,4 @@
-namespace LibContainer.Processes;
+namespace LibContainer.Kernel;
 
 /// <summary>Signal names and numbers as `kill` accepts them: "TERM", "SIGTERM", "15", "RTMIN+1", "0".</summary>
 public static class Signals

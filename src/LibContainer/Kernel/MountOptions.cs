@@ -1,11 +1,4 @@
-namespace LibContainer.Rootfs;
-
-/// <summary>mount_setattr(2)'s MOUNT_ATTR_* bits. The atime ones are one setting (an enum under ATIME_MASK), not bits.</summary>
-internal static class MountAttr
-{
-    public const ulong RDONLY = 0x1, NOSUID = 0x2, NODEV = 0x4, NOEXEC = 0x8, ATIME_MASK = 0x70,
-        RELATIME = 0x0, NOATIME = 0x10, STRICTATIME = 0x20, NODIRATIME = 0x80, NOSYMFOLLOW = 0x200000;
-}
+namespace LibContainer.Kernel;
 
 /// <summary>
 /// A mount's options split the way mount(2) wants them, plus the recursive
@@ -179,7 +172,7 @@ public sealed record MountOptions(ulong Flags, ulong ClearedFlags, IReadOnlyList
                 recursive.Add(option);
             }
             else if (Unsupported.Contains(option))
-                throw new ContainerError($"config.json: {where}: mount option \"{option}\" is not supported yet");
+                throw new ContainerError($"config.json: {where}: {NotSupported(option)}");
             else
                 data.Add(option);
         }
@@ -190,6 +183,16 @@ public sealed record MountOptions(ulong Flags, ulong ClearedFlags, IReadOnlyList
             RecursiveOptions = recursive,
         };
     }
+
+    /// <summary>What Parse would refuse in these options (the first option it cannot do yet), or null.</summary>
+    public static string? Problem(IEnumerable<string>? options)
+    {
+        foreach (var option in options ?? [])
+            if (Unsupported.Contains(option)) return NotSupported(option);
+        return null;
+    }
+
+    private static string NotSupported(string option) => $"mount option \"{option}\" is not supported yet";
 
     /// <summary>Parses "shared", "rslave", ... as used by linux.rootfsPropagation.</summary>
     public static ulong? ParsePropagation(string name) =>

@@ -1,4 +1,4 @@
-namespace LibContainer.Security;
+namespace LibContainer.Kernel;
 
 /// <summary>Linux capability names (as config.json spells them) and their numbers.</summary>
 public static class CapabilityNames

@@ -1,0 +1,24 @@
+using LibContainer.Kernel;
+using LibContainer.Spec;
+
+namespace LibContainer.Validation;
+
+/// <summary>The linux section's fields this runtime does not do yet, and a known rootfsPropagation.</summary>
+internal sealed class LinuxRule : IRule
+{
+    public void Check(RuntimeSpec spec, ProblemList problems)
+    {
+        if (spec.Linux is not { } linux) return;
+        if (linux.UidMappings is { Count: > 0 }) problems.NotYet("linux.uidMappings");
+        if (linux.GidMappings is { Count: > 0 }) problems.NotYet("linux.gidMappings");
+        if (linux.Seccomp is not null) problems.NotYet("linux.seccomp");
+        if (!string.IsNullOrEmpty(linux.MountLabel)) problems.NotYet("linux.mountLabel");
+        if (linux.IntelRdt is not null) problems.NotYet("linux.intelRdt");
+        if (linux.Personality is not null) problems.NotYet("linux.personality");
+        if (linux.TimeOffsets is { Count: > 0 }) problems.NotYet("linux.timeOffsets");
+        if (linux.MemoryPolicy is not null) problems.NotYet("linux.memoryPolicy");
+        if (linux.NetDevices is { Count: > 0 }) problems.NotYet("linux.netDevices");
+        if (!string.IsNullOrEmpty(linux.RootfsPropagation) && MountOptions.ParsePropagation(linux.RootfsPropagation) is null)
+            problems.Add("linux.rootfsPropagation", $"unknown propagation {ValueText.Quoted(linux.RootfsPropagation)}");
+    }
+}
