@@ -26,7 +26,7 @@ internal static class Devices
         (((ulong)major & 0xfffff000) << 32) | (((ulong)major & 0xfff) << 8) |
         (((ulong)minor & 0xffffff00) << 12) | ((ulong)minor & 0xff);
 
-    public static void Create(Fd root, IEnumerable<Spec.Device> configured, InitConfig config)
+    public static void Create(Fd root, IEnumerable<Spec.Device> configured, bool ptmxToPts)
     {
         // Later entries win: a configured device replaces a default one at the same path.
         var all = new Dictionary<string, Spec.Device>();
@@ -37,9 +37,9 @@ internal static class Devices
         using var dev = SafePath.MkdirAll(root, "/dev");
         foreach (var (name, target) in Symlinks) Symlink(dev, name, target);
         if (File.Exists("/proc/kcore")) Symlink(dev, "core", "/proc/kcore");
-        if ((config.Spec.Mounts ?? []).Exists(m => m.Destination?.TrimEnd('/') == "/dev/pts"))
+        if (ptmxToPts)
         {
-            // With a private devpts instance, /dev/ptmx must lead to that instance's ptmx.
+            // A private devpts instance is mounted: /dev/ptmx must lead to its ptmx.
             LibC.unlinkat(dev.Value, "ptmx", 0);
             Symlink(dev, "ptmx", "pts/ptmx");
         }

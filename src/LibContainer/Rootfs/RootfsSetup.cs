@@ -16,7 +16,7 @@ internal sealed class RootfsSetup(InitConfig config)
 {
     private readonly RuntimeSpec _spec = config.Spec;
     private readonly string _rootfs = config.Rootfs;
-    private bool _readOnlyDev;
+    private readonly RootfsPlan _plan = RootfsPlan.For(config.Spec, config.Bundle, config.NoPivot);
 
     /// <summary>Everything up to and including pivot_root.</summary>
     public void Run()
@@ -24,15 +24,13 @@ internal sealed class RootfsSetup(InitConfig config)
         PrepareRoot();
         using (var root = Fd.Open(_rootfs, O.PATH | O.DIRECTORY))
         {
-            var mounts = _spec.Mounts ?? [];
-            for (var i = 0; i < mounts.Count; i++)
-                MountEntry(root, mounts[i], $"mounts[{i}]");
-            if (!DevIsBindMounted()) Devices.Create(root, _spec.Linux?.Devices ?? [], config);
+            foreach (var step in _plan.Mounts) MountEntry(root, step);
+            if (_plan.CreateDevices) Devices.Create(root, _spec.Linux?.Devices ?? [], _plan.PtmxToPts);
             MaskAndProtect(root);
-            if (_readOnlyDev) MakeDevReadOnly(root);
+            if (_plan.ReadOnlyDev) MakeDevReadOnly(root);
             TryMakeCwd(root);
         }
-        if (config.NoPivot) MoveRoot(); else PivotRoot();
+        if (_plan.Pivot) PivotRoot(); else MoveRoot();
         FinishRoot();
     }
 
@@ -41,14 +39,8 @@ internal sealed class RootfsSetup(InitConfig config)
 
     private void PrepareRoot()
     {
-        var propagation = _spec.Linux?.RootfsPropagation is { Length: > 0 } p
-            ? MountOptions.ParsePropagation(p)!.Value
-            : MS.SLAVE | MS.REC;
-        // An unbindable tree cannot give the rootfs bind below; FinishRoot applies it to the new root.
-        if ((propagation & MS.UNBINDABLE) != 0) propagation = MS.SLAVE | MS.REC;
-        // Keep mount events inside the container from reaching the host.
-        Mounts.Mount(null, "/", null, propagation, null, "/ with the rootfs propagation");
-        if ((propagation & MS.SHARED) != 0) MakeParentPrivate();
+        Mounts.Mount(null, "/", null, _plan.RootPropagation, null, "/ with the rootfs propagation");
+        if (_plan.MakeParentPrivate) MakeParentPrivate();
         Mounts.Mount(_rootfs, _rootfs, null, MS.BIND | MS.REC, null, $"bind of the rootfs {_rootfs}");
     }
 
@@ -65,40 +57,36 @@ internal sealed class RootfsSetup(InitConfig config)
         Mounts.Mount(null, best, null, MS.PRIVATE, null, $"{best} private");
     }
 
-    private void MountEntry(Fd root, Mount m, string where)
+    private void MountEntry(Fd root, MountStep step)
     {
-        var options = MountOptions.Parse(m.Options, $"{where}.options");
-        var flags = DeferReadOnlyDev(m.Destination!, options.Flags);
-        var type = string.IsNullOrEmpty(m.Type) ? (options.IsBind ? "bind" : "") : m.Type;
-        var dest = m.Destination!;
-        if (type == "cgroup" || type == "cgroup2")
+        var (where, dest, options) = (step.Where, step.Destination, step.Options);
+        switch (step.Kind)
         {
-            MountCgroup(root, dest, m.Source, options, where);
-            return;
-        }
-        if (options.IsBind || type == "bind")
-        {
-            // A relative bind source is relative to the bundle, as the spec says.
-            var source = Path.GetFullPath(m.Source ?? "", config.Bundle);
-            if (!Path.Exists(source)) throw new ContainerError($"{where}: bind source {source} does not exist");
-            using var target = Directory.Exists(source) ? SafePath.MkdirAll(root, dest) : SafePath.CreateFile(root, dest);
-            Mounts.Mount(source, ProcPath(target), null, MS.BIND | (options.Flags & MS.REC), null, $"{source} on {dest}");
-            var extra = flags & ~(MS.BIND | MS.REC | MS.REMOUNT);
-            if (extra != 0)
+            case MountKind.Cgroup:
+                MountCgroup(root, dest, step.Source, options, where);
+                return;
+            case MountKind.Bind:
             {
-                using var mounted = SafePath.Open(root, dest, O.PATH);
-                // Keep the flags the bind inherited, except those the config clears ("rw", "suid", "dev", ...).
-                var kept = Mounts.LockedFlags(mounted) & ~options.ClearedFlags;
-                Mounts.Mount(null, ProcPath(mounted), null, extra | kept | MS.BIND | MS.REMOUNT, null, $"remount of {dest}");
+                var source = step.Source;
+                if (!Path.Exists(source)) throw new ContainerError($"{where}: bind source {source} does not exist");
+                using var target = Directory.Exists(source) ? SafePath.MkdirAll(root, dest) : SafePath.CreateFile(root, dest);
+                Mounts.Mount(source, ProcPath(target), null, MS.BIND | step.Flags, null, $"{source} on {dest}");
+                if (step.RemountFlags != 0)
+                {
+                    using var mounted = SafePath.Open(root, dest, O.PATH);
+                    // Keep the flags the bind inherited, except those the config clears ("rw", "suid", "dev", ...).
+                    var kept = Mounts.LockedFlags(mounted) & ~options.ClearedFlags;
+                    Mounts.Mount(null, ProcPath(mounted), null, step.RemountFlags | kept | MS.BIND | MS.REMOUNT, null, $"remount of {dest}");
+                }
+                break;
             }
-        }
-        else
-        {
-            if (string.IsNullOrEmpty(type)) throw new ContainerError($"config.json: {where}.type: missing");
-            if (type == "proc") CheckProcDestination(root, dest, where);
-            using var target = SafePath.MkdirAll(root, dest);
-            Mounts.Mount(string.IsNullOrEmpty(m.Source) ? type : m.Source, ProcPath(target), type,
-                flags & ~MS.REMOUNT, options.Data, $"{type} on {dest}");
+            default:
+            {
+                if (step.IsProc) CheckProcDestination(root, dest, where);
+                using var target = SafePath.MkdirAll(root, dest);
+                Mounts.Mount(step.Source, ProcPath(target), step.FsType, step.Flags, options.Data, $"{step.FsType} on {dest}");
+                break;
+            }
         }
         if (options.Propagation.Count > 0)
         {
@@ -187,29 +175,16 @@ internal sealed class RootfsSetup(InitConfig config)
         Mounts.Mount(null, ProcPath(mounted), null, MS.BIND | MS.REMOUNT | flags | kept, null, $"remount of {what}");
     }
 
-    // A read-only /dev is mounted writable and made read-only once its device
-    // nodes and symlinks are in, as runc does; the last mount on /dev decides.
-    private ulong DeferReadOnlyDev(string dest, ulong flags)
-    {
-        if (dest.TrimEnd('/') != "/dev") return flags;
-        _readOnlyDev = (flags & MS.RDONLY) != 0;
-        return flags & ~MS.RDONLY;
-    }
-
     private static void MakeDevReadOnly(Fd root)
     {
         using var dev = SafePath.Open(root, "/dev", O.PATH);
         Mounts.Mount(null, ProcPath(dev), null, MS.BIND | MS.REMOUNT | MS.RDONLY | Mounts.LockedFlags(dev), null, "/dev read-only");
     }
 
-    private bool DevIsBindMounted() =>
-        (_spec.Mounts ?? []).Exists(m => m.Destination?.TrimEnd('/') == "/dev" &&
-            (m.Type == "bind" || MountOptions.Parse(m.Options, "mounts").IsBind));
-
     /// <summary>maskedPaths and readonlyPaths, resolved inside the rootfs.</summary>
     private void MaskAndProtect(Fd root)
     {
-        var masked = _spec.Linux?.MaskedPaths ?? [];
+        var masked = _plan.MaskedPaths;
         if (masked.Count > 0)
         {
             using var devNull = DevNull();
@@ -225,7 +200,7 @@ internal sealed class RootfsSetup(InitConfig config)
                     Mounts.Mount(ProcPath(devNull), ProcPath(target), null, MS.BIND, null, $"/dev/null over masked {path}");
             }
         }
-        foreach (var path in _spec.Linux?.ReadonlyPaths ?? [])
+        foreach (var path in _plan.ReadonlyPaths)
         {
             var fd = SafePath.TryOpen(root, path, O.PATH);
             if (fd == -Errno.ENOENT) continue;
@@ -252,8 +227,7 @@ internal sealed class RootfsSetup(InitConfig config)
 
     private void TryMakeCwd(Fd root)
     {
-        var cwd = _spec.Process?.Cwd;
-        if (string.IsNullOrEmpty(cwd)) return;
+        if (_plan.Cwd is not { } cwd) return;
         try { SafePath.MkdirAll(root, cwd).Dispose(); }
         catch (ContainerError) { /* a read-only rootfs may already have it; chdir reports a real problem */ }
     }
@@ -299,9 +273,9 @@ internal sealed class RootfsSetup(InitConfig config)
 
     private void FinishRoot()
     {
-        if (_spec.Linux?.RootfsPropagation is { Length: > 0 } p)
-            Mounts.Mount(null, "/", null, MountOptions.ParsePropagation(p)!.Value, null, "/ with the rootfs propagation");
-        if (_spec.Root?.Readonly == true)
+        if (_plan.FinalPropagation is { } propagation)
+            Mounts.Mount(null, "/", null, propagation, null, "/ with the rootfs propagation");
+        if (_plan.RootReadOnly)
         {
             using var root = Fd.Open("/", O.PATH | O.DIRECTORY);
             Mounts.Mount(null, "/", null, MS.BIND | MS.REMOUNT | MS.RDONLY | Mounts.LockedFlags(root), null, "/ read-only");
