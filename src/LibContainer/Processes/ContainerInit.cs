@@ -59,6 +59,8 @@ public static class ContainerInit
         // the container's /proc could say anything.
         int lastCap;
         using (var hostProc = ProcFs.OpenHost()) lastCap = Capabilities.LastCap(hostProc);
+        var identity = IdentityPlan.For(process, lastCap);
+        var sys = new Syscalls.LinuxSyscalls();
         // After pivot_root, procfs is reached only through an instance of the
         // container's own PID namespace, made while the kernel still allows it.
         var privateProc = ProcFs.OpenPrivate();
@@ -72,8 +74,6 @@ public static class ContainerInit
             WriteProc(proc, "sys/" + key.Replace('.', '/'), value, $"linux.sysctl {key}");
         if (process.OomScoreAdj is { } oom)
             WriteProc(proc, "self/oom_score_adj", oom.ToString(), "process.oomScoreAdj");
-        var identity = IdentityPlan.For(process, lastCap);
-        var sys = new Syscalls.LinuxSyscalls();
         IdentityExecutor.SetRlimits(identity, sys);
 
         // The cwd is entered while init is still root, as runc does: a directory
