@@ -42,9 +42,9 @@ public static class Cli
 
             reporter.DebugLine($"{string.Join(' ', args)}: started");
             if (arguments.Get(GlobalFlags.SystemdCgroup))
-                throw new ContainerError("--systemd-cgroup: the systemd cgroup driver is not supported yet");
+                throw new ContainerError($"--{GlobalFlags.SystemdCgroup.Name}: the systemd cgroup driver is not supported yet");
             var root = arguments.Get(GlobalFlags.Root)!;
-            if (root.Length == 0) throw new ContainerError("--root: the path must not be empty");
+            if (root.Length == 0) throw new ContainerError($"--{GlobalFlags.Root.Name}: the path must not be empty");
             var status = verb.Run(new Invocation(arguments, Path.GetFullPath(root)));
             reporter.DebugLine($"done, exit status {status}");
             return status;

@@ -20,9 +20,9 @@ public static class CreateFlags
     public static CreateOptions Read(Invocation call)
     {
         if (call.Get(ConsoleSocket) is not null)
-            throw new ContainerError("--console-socket: terminals are not supported yet");
+            throw new ContainerError($"--{ConsoleSocket.Name}: terminals are not supported yet");
         if (call.Get(PidfdSocket) is not null)
-            throw new ContainerError("--pidfd-socket: not supported yet");
+            throw new ContainerError($"--{PidfdSocket.Name}: not supported yet");
         var preserve = call.Get(PreserveFds);
         if (int.TryParse(Environment.GetEnvironmentVariable("LISTEN_FDS"), out var listen) && listen > 0)
             preserve += listen; // systemd socket activation fds go through, as with runc
