@@ -6,7 +6,7 @@ namespace OciRun.CommandLine;
 /// What the command line said: the flags given and the positional arguments.
 /// A flag is read by the object that declares it, as its type: string?, bool or int.
 /// </summary>
-public sealed class ParsedArguments(Dictionary<Flag, string> flags, List<string> positional, IReadOnlyList<Flag> known)
+public sealed class ParsedArguments(Dictionary<string, string> flags, List<string> positional, IReadOnlyList<Flag> known)
 {
     public IReadOnlyList<string> Positional => positional;
 
@@ -31,7 +31,7 @@ public sealed class ParsedArguments(Dictionary<Flag, string> flags, List<string>
     private string? Given(Flag flag)
     {
         foreach (var k in known)
-            if (ReferenceEquals(k, flag)) return flags.TryGetValue(flag, out var value) ? value : null;
+            if (ReferenceEquals(k, flag)) return flags.TryGetValue(flag.Name, out var value) ? value : null;
         // A programming error, not the user's: the verb reads a flag it did not declare.
         throw new ArgumentException($"flag --{flag.Name} is not one of this command line's", nameof(flag));
     }

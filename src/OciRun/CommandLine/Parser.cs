@@ -13,7 +13,8 @@ public static class Parser
 {
     public static Parsed Parse(string[] args, Flag[] globals, IReadOnlyList<Verb> verbs)
     {
-        var values = new Dictionary<Flag, string>(); // a flag given twice: the last one counts, as in Go's flag package
+        // By long name, which is unique on a command line; a flag given twice: the last one counts, as in Go's flag package.
+        var values = new Dictionary<string, string>();
         var positional = new List<string>();
         var known = new List<Flag>(globals);
         Verb? verb = null;
@@ -66,9 +67,9 @@ public static class Parser
             if (flag.TakesValue)
             {
                 if (inline is null && i + 1 >= args.Length) error = $"flag needs an argument: --{flag.Name}";
-                else values[flag] = inline ?? args[++i];
+                else values[flag.Name] = inline ?? args[++i];
             }
-            else if (inline is null or "true" or "false") values[flag] = inline ?? "true";
+            else if (inline is null or "true" or "false") values[flag.Name] = inline ?? "true";
             else error = $"invalid boolean value \"{inline}\" for --{flag.Name}";
         }
 
