@@ -28,23 +28,23 @@ public static class Cli
         {
             var parsed = Parser.Parse(args, GlobalFlags.All, verbs);
             var arguments = parsed.Arguments;
-            debug = arguments.Switch(GlobalFlags.Debug);
+            debug = arguments.Get(GlobalFlags.Debug);
             // As with runc, help and --version work whatever --log and --log-format say.
             if (parsed.HelpAsked)
             {
                 StandardOutput.Write(Help.For(parsed.Verb, GlobalFlags.All, verbs));
                 return 0;
             }
-            if (parsed is { Error: null, Verb: null } && arguments.Switch(GlobalFlags.Version)) return VersionCommand.Print();
-            reporter = Reporter.Open(arguments.Value(GlobalFlags.Log), arguments.Value(GlobalFlags.LogFormat), debug);
+            if (parsed is { Error: null, Verb: null } && arguments.Get(GlobalFlags.Version)) return VersionCommand.Print();
+            reporter = Reporter.Open(arguments.Get(GlobalFlags.Log), arguments.Get(GlobalFlags.LogFormat), debug);
             if (parsed.Error is { } error) return reporter.Error(error);
             if (parsed.Verb is not { } verb) return reporter.Error("no command given; see `oci-run --help`");
 
             reporter.DebugLine($"{string.Join(' ', args)}: started");
-            if (arguments.Switch(GlobalFlags.SystemdCgroup))
-                throw new ContainerError("--systemd-cgroup: the systemd cgroup driver is not supported yet");
-            var root = arguments.Value(GlobalFlags.Root)!;
-            if (root.Length == 0) throw new ContainerError("--root: the path must not be empty");
+            if (arguments.Get(GlobalFlags.SystemdCgroup))
+                throw new ContainerError($"--{GlobalFlags.SystemdCgroup.Name}: the systemd cgroup driver is not supported yet");
+            var root = arguments.Get(GlobalFlags.Root)!;
+            if (root.Length == 0) throw new ContainerError($"--{GlobalFlags.Root.Name}: the path must not be empty");
             var status = verb.Run(new Invocation(arguments, Path.GetFullPath(root)));
             reporter.DebugLine($"done, exit status {status}");
             return status;

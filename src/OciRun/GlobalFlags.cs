@@ -6,15 +6,14 @@ namespace OciRun;
 public static class GlobalFlags
 {
     public const string DefaultRoot = "/run/oci-run";
-    public const string Root = "root", Log = "log", LogFormat = "log-format", Debug = "debug", SystemdCgroup = "systemd-cgroup", Version = "version";
 
-    public static readonly Flag[] All =
-    [
-        new(Root, "root directory for storage of container state", ValueName: "DIR", Default: DefaultRoot),
-        new(Log, "set the log file to write oci-run logs to (default is stderr)", ValueName: "FILE"),
-        new(LogFormat, "set the log format ('text' or 'json')", ValueName: "FORMAT", Default: "text"),
-        new(Debug, "enable debug logging"),
-        new(SystemdCgroup, "use the systemd cgroup driver"),
-        new(Version, "print the version", Short: 'v'),
-    ];
+    public static readonly StringFlag Root = new("root", "root directory for storage of container state", ValueName: "DIR", Default: DefaultRoot);
+    public static readonly StringFlag Log = new("log", "set the log file to write oci-run logs to (default is stderr)", ValueName: "FILE");
+    public static readonly StringFlag LogFormat = new("log-format", "set the log format ('text' or 'json')", ValueName: "FORMAT", Default: "text");
+    public static readonly SwitchFlag Debug = new("debug", "enable debug logging");
+    public static readonly SwitchFlag SystemdCgroup = new("systemd-cgroup", "use the systemd cgroup driver");
+    public static readonly SwitchFlag Version = new("version", "print the version", Short: 'v');
+
+    // Last: static fields are set in the order they are written, and this one lists those above.
+    public static readonly Flag[] All = [Root, Log, LogFormat, Debug, SystemdCgroup, Version];
 }

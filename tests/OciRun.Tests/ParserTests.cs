@@ -17,11 +17,11 @@ public sealed class ParserTests
         var parsed = Parse("--root", "/r", "--log=/l", "--log-format", "json", "create", "--bundle", "/b", "--pid-file=/p", "id");
         parsed.Error.Should().BeNull();
         parsed.Verb!.Name.Should().Be("create");
-        parsed.Arguments.Value("root").Should().Be("/r");
-        parsed.Arguments.Value("log").Should().Be("/l");
-        parsed.Arguments.Value("log-format").Should().Be("json");
-        parsed.Arguments.Value("bundle").Should().Be("/b");
-        parsed.Arguments.Value("pid-file").Should().Be("/p");
+        parsed.Arguments.Get(GlobalFlags.Root).Should().Be("/r");
+        parsed.Arguments.Get(GlobalFlags.Log).Should().Be("/l");
+        parsed.Arguments.Get(GlobalFlags.LogFormat).Should().Be("json");
+        parsed.Arguments.Get(CreateFlags.Bundle).Should().Be("/b");
+        parsed.Arguments.Get(CreateFlags.PidFile).Should().Be("/p");
         parsed.Arguments.Positional.Should().Equal("id");
     }
 
@@ -29,10 +29,10 @@ public sealed class ParserTests
     public void Defaults_apply_when_a_flag_is_absent()
     {
         var parsed = Parse("create", "id");
-        parsed.Arguments.Value("root").Should().Be(GlobalFlags.DefaultRoot);
-        parsed.Arguments.Value("bundle").Should().Be(".");
-        parsed.Arguments.Value("pid-file").Should().BeNull();
-        parsed.Arguments.Switch("no-pivot").Should().BeFalse();
+        parsed.Arguments.Get(GlobalFlags.Root).Should().Be(GlobalFlags.DefaultRoot);
+        parsed.Arguments.Get(CreateFlags.Bundle).Should().Be(".");
+        parsed.Arguments.Get(CreateFlags.PidFile).Should().BeNull();
+        parsed.Arguments.Get(CreateFlags.NoPivot).Should().BeFalse();
     }
 
     [Fact]
@@ -40,16 +40,16 @@ public sealed class ParserTests
     {
         var parsed = Parse("-root", "/r", "delete", "id", "-f");
         parsed.Error.Should().BeNull();
-        parsed.Arguments.Value("root").Should().Be("/r");
-        parsed.Arguments.Switch("force").Should().BeTrue();
+        parsed.Arguments.Get(GlobalFlags.Root).Should().Be("/r");
+        parsed.Arguments.Get(DeleteCommand.Force).Should().BeTrue();
         parsed.Arguments.Positional.Should().Equal("id");
     }
 
     [Fact]
     public void Switches_take_an_explicit_true_or_false_and_nothing_else()
     {
-        Parse("delete", "--force=false", "id").Arguments.Switch("force").Should().BeFalse();
-        Parse("delete", "--force=true", "id").Arguments.Switch("force").Should().BeTrue();
+        Parse("delete", "--force=false", "id").Arguments.Get(DeleteCommand.Force).Should().BeFalse();
+        Parse("delete", "--force=true", "id").Arguments.Get(DeleteCommand.Force).Should().BeTrue();
         Parse("delete", "--force=yes", "id").Error.Should().Contain("invalid boolean value \"yes\" for --force");
     }
 
@@ -66,7 +66,7 @@ public sealed class ParserTests
     {
         var parsed = Parse("ps", "--format", "json", "id", "-ef", "--forest");
         parsed.Error.Should().BeNull();
-        parsed.Arguments.Value("format").Should().Be("json");
+        parsed.Arguments.Get(PsCommand.Format).Should().Be("json");
         parsed.Arguments.Positional.Should().Equal("id", "-ef", "--forest");
     }
 
@@ -105,8 +105,73 @@ public sealed class ParserTests
     {
         var parsed = Parse("create", "--preserve-fds", "two", "id");
         parsed.Error.Should().BeNull();
-        var read = () => parsed.Arguments.NonNegativeInt("preserve-fds");
+        var read = () => parsed.Arguments.Get(CreateFlags.PreserveFds);
         read.Should().Throw<ContainerError>().WithMessage("invalid value \"two\" for flag --preserve-fds*");
-        Parse("create", "--preserve-fds=3", "id").Arguments.NonNegativeInt("preserve-fds").Should().Be(3);
+        Parse("create", "--preserve-fds=3", "id").Arguments.Get(CreateFlags.PreserveFds).Should().Be(3);
+    }
+
+    [Fact]
+    public void A_non_numeric_or_negative_int_flag_names_the_flag_and_the_value()
+    {
+        var negative = () => Parse("create", "--preserve-fds=-1", "id").Arguments.Get(CreateFlags.PreserveFds);
+        negative.Should().Throw<ContainerError>().WithMessage("invalid value \"-1\" for flag --preserve-fds: expected a non-negative integer");
+        Parse("create", "id").Arguments.Get(CreateFlags.PreserveFds).Should().Be(0, "an absent int flag is 0");
+    }
+
+    [Fact]
+    public void A_switch_is_false_when_absent_and_true_when_given_by_either_name()
+    {
+        Parse("kill", "id").Arguments.Get(KillCommand.AllProcesses).Should().BeFalse();
+        Parse("kill", "--all", "id").Arguments.Get(KillCommand.AllProcesses).Should().BeTrue();
+        Parse("kill", "-a", "id").Arguments.Get(KillCommand.AllProcesses).Should().BeTrue();
+        Parse("--debug", "state", "id").Arguments.Get(GlobalFlags.Debug).Should().BeTrue();
+        Parse("state", "id", "--debug").Arguments.Get(GlobalFlags.Debug).Should().BeTrue("global flags may follow the verb");
+    }
+
+    [Fact]
+    public void A_string_flag_reads_its_default_its_value_or_null()
+    {
+        Parse("list").Arguments.Get(ListCommand.Format).Should().Be("table");
+        Parse("list", "-f", "json").Arguments.Get(ListCommand.Format).Should().Be("json");
+        Parse("state", "id").Arguments.Get(GlobalFlags.Log).Should().BeNull();
+        Parse("create", "--bundle=", "id").Arguments.Get(CreateFlags.Bundle).Should().Be("", "an empty value is given, not absent");
+    }
+
+    [Fact]
+    public void A_flag_given_twice_keeps_the_last_value()
+    {
+        var parsed = Parse("--root", "/a", "create", "--pid-file", "/p1", "--root=/b", "id", "--pid-file=/p2", "--no-pivot", "--no-pivot=false");
+        parsed.Error.Should().BeNull();
+        parsed.Arguments.Get(GlobalFlags.Root).Should().Be("/b");
+        parsed.Arguments.Get(CreateFlags.PidFile).Should().Be("/p2");
+        parsed.Arguments.Get(CreateFlags.NoPivot).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Flags_of_the_same_name_in_two_verbs_are_read_by_the_verbs_own_flag()
+    {
+        // list and ps both have --format: each reads its own; reading another verb's is a programming error.
+        Parse("ps", "-f", "json", "id").Arguments.Get(PsCommand.Format).Should().Be("json");
+        var other = () => Parse("ps", "-f", "json", "id").Arguments.Get(ListCommand.Format);
+        other.Should().Throw<ArgumentException>().WithMessage("flag --format is not one of this command line's*");
+    }
+
+    [Fact]
+    public void Every_verb_lists_its_flags_once_set()
+    {
+        // Static fields are set in the order they are written: a Verb above its flags would list nulls.
+        foreach (var verb in new[] { CreateCommand.Verb, StartCommand.Verb, RunCommand.Verb, StateCommand.Verb, ListCommand.Verb,
+                     KillCommand.Verb, DeleteCommand.Verb, PsCommand.Verb, SpecCommand.Verb, FeaturesCommand.Verb })
+            verb.Flags.Should().NotContainNulls(verb.Name);
+        GlobalFlags.All.Should().NotContainNulls();
+    }
+
+    [Fact]
+    public void Help_shows_each_flags_value_name_and_default()
+    {
+        var help = Help.For(RunCommand.Verb, GlobalFlags.All, Verbs);
+        help.Should().Contain("-b, --bundle DIR").And.Contain("(default: .)");
+        help.Should().Contain("--preserve-fds N").And.Contain("-d, --detach").And.Contain("--keep");
+        Help.For(null, GlobalFlags.All, Verbs).Should().Contain("--root DIR").And.Contain($"(default: {GlobalFlags.DefaultRoot})");
     }
 }

@@ -9,6 +9,12 @@ public sealed class Invocation(ParsedArguments arguments, string root)
 
     public ParsedArguments Arguments => arguments;
 
+    public string? Get(StringFlag flag) => arguments.Get(flag);
+
+    public bool Get(SwitchFlag flag) => arguments.Get(flag);
+
+    public int Get(NonNegativeIntFlag flag) => arguments.Get(flag);
+
     /// <summary>The containers under --root, for the verbs that use them (spec and features do not).</summary>
     public Containers Containers => _containers ??= Open(root);
 

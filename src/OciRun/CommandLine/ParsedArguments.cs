@@ -2,7 +2,10 @@ using LibContainer;
 
 namespace OciRun.CommandLine;
 
-/// <summary>What the command line said: the flags given (by long name) and the positional arguments.</summary>
+/// <summary>
+/// What the command line said: the flags given and the positional arguments.
+/// A flag is read by the object that declares it, as its type: string?, bool or int.
+/// </summary>
 public sealed class ParsedArguments(Dictionary<string, string> flags, List<string> positional, IReadOnlyList<Flag> known)
 {
     public IReadOnlyList<string> Positional => positional;
@@ -11,24 +14,25 @@ public sealed class ParsedArguments(Dictionary<string, string> flags, List<strin
     public string[] PositionalFrom(int index) => positional.GetRange(index, positional.Count - index).ToArray();
 
     /// <summary>The flag's value, its default if it was not given, or null.</summary>
-    public string? Value(string name) =>
-        flags.TryGetValue(name, out var value) ? value : Find(name).Default;
+    public string? Get(StringFlag flag) => Given(flag) ?? flag.Default;
 
-    public bool Switch(string name) => flags.TryGetValue(name, out var value) && value == "true";
+    public bool Get(SwitchFlag flag) => Given(flag) == "true";
 
-    public int NonNegativeInt(string name)
+    /// <summary>The flag's value, or 0 if it was not given; checked here, when the verb reads it, as before.</summary>
+    public int Get(NonNegativeIntFlag flag)
     {
-        var text = Value(name);
+        var text = Given(flag);
         if (text is null) return 0;
         return int.TryParse(text, out var n) && n >= 0
             ? n
-            : throw new ContainerError($"invalid value \"{text}\" for flag --{name}: expected a non-negative integer");
+            : throw new ContainerError($"invalid value \"{text}\" for flag --{flag.Name}: expected a non-negative integer");
     }
 
-    private Flag Find(string name)
+    private string? Given(Flag flag)
     {
-        foreach (var flag in known)
-            if (flag.Name == name) return flag;
-        throw new ArgumentException($"no flag --{name} is defined", nameof(name)); // a programming error, not the user's
+        foreach (var k in known)
+            if (ReferenceEquals(k, flag)) return flags.TryGetValue(flag.Name, out var value) ? value : null;
+        // A programming error, not the user's: the verb reads a flag it did not declare.
+        throw new ArgumentException($"flag --{flag.Name} is not one of this command line's", nameof(flag));
     }
 }

@@ -13,6 +13,7 @@ public static class Parser
 {
     public static Parsed Parse(string[] args, Flag[] globals, IReadOnlyList<Verb> verbs)
     {
+        // By long name, which is unique on a command line; a flag given twice: the last one counts, as in Go's flag package.
         var values = new Dictionary<string, string>();
         var positional = new List<string>();
         var known = new List<Flag>(globals);

@@ -6,33 +6,32 @@ namespace OciRun.Commands;
 /// <summary>The flags `create` and `run` share.</summary>
 public static class CreateFlags
 {
-    public static readonly Flag[] All =
-    [
-        new("bundle", "path to the root of the bundle directory", Short: 'b', ValueName: "DIR", Default: "."),
-        new("pid-file", "file to write the process id to", ValueName: "FILE"),
-        new("no-pivot", "do not use pivot_root to jail the process inside the rootfs"),
-        new("preserve-fds", "pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total)", ValueName: "N"),
-        new("console-socket", "path to an AF_UNIX socket which will receive the pty master", ValueName: "PATH"),
-        new("pidfd-socket", "path to an AF_UNIX socket which will receive the init's pidfd", ValueName: "PATH"),
-        new("no-new-keyring", "do not create a new session keyring (oci-run never creates one)"),
-    ];
+    public static readonly StringFlag Bundle = new("bundle", "path to the root of the bundle directory", Short: 'b', ValueName: "DIR", Default: ".");
+    public static readonly StringFlag PidFile = new("pid-file", "file to write the process id to", ValueName: "FILE");
+    public static readonly SwitchFlag NoPivot = new("no-pivot", "do not use pivot_root to jail the process inside the rootfs");
+    public static readonly NonNegativeIntFlag PreserveFds = new("preserve-fds", "pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total)", ValueName: "N");
+    public static readonly StringFlag ConsoleSocket = new("console-socket", "path to an AF_UNIX socket which will receive the pty master", ValueName: "PATH");
+    public static readonly StringFlag PidfdSocket = new("pidfd-socket", "path to an AF_UNIX socket which will receive the init's pidfd", ValueName: "PATH");
+    public static readonly SwitchFlag NoNewKeyring = new("no-new-keyring", "do not create a new session keyring (oci-run never creates one)");
+
+    // Last: static fields are set in the order they are written, and this one lists those above.
+    public static readonly Flag[] All = [Bundle, PidFile, NoPivot, PreserveFds, ConsoleSocket, PidfdSocket, NoNewKeyring];
 
     public static CreateOptions Read(Invocation call)
     {
-        var args = call.Arguments;
-        if (args.Value("console-socket") is not null)
-            throw new ContainerError("--console-socket: terminals are not supported yet");
-        if (args.Value("pidfd-socket") is not null)
-            throw new ContainerError("--pidfd-socket: not supported yet");
-        var preserve = args.NonNegativeInt("preserve-fds");
+        if (call.Get(ConsoleSocket) is not null)
+            throw new ContainerError($"--{ConsoleSocket.Name}: terminals are not supported yet");
+        if (call.Get(PidfdSocket) is not null)
+            throw new ContainerError($"--{PidfdSocket.Name}: not supported yet");
+        var preserve = call.Get(PreserveFds);
         if (int.TryParse(Environment.GetEnvironmentVariable("LISTEN_FDS"), out var listen) && listen > 0)
             preserve += listen; // systemd socket activation fds go through, as with runc
         // As with runc, an empty --bundle is the current directory and an empty --pid-file none.
-        var bundle = args.Value("bundle") is { Length: > 0 } given ? given : ".";
+        var bundle = call.Get(Bundle) is { Length: > 0 } given ? given : ".";
         return new CreateOptions(call.Id, bundle)
         {
-            PidFile = args.Value("pid-file") is { Length: > 0 } pidFile ? pidFile : null,
-            NoPivot = args.Switch("no-pivot"),
+            PidFile = call.Get(PidFile) is { Length: > 0 } pidFile ? pidFile : null,
+            NoPivot = call.Get(NoPivot),
             PreserveFds = preserve,
         };
     }

@@ -8,21 +8,21 @@ namespace OciRun.Commands;
 
 public static class ListCommand
 {
-    public static readonly Verb Verb = new("list", "lists containers started by oci-run with the given root", "",
-    [
-        new("format", "select one of: table or json", Short: 'f', ValueName: "FORMAT", Default: "table"),
-        new("quiet", "display only container IDs", Short: 'q'),
-    ], 0, 0, call =>
+    public static readonly StringFlag Format = new("format", "select one of: table or json", Short: 'f', ValueName: "FORMAT", Default: "table");
+    public static readonly SwitchFlag Quiet = new("quiet", "display only container IDs", Short: 'q');
+
+    // After the flags it lists: static fields are set in the order they are written.
+    public static readonly Verb Verb = new("list", "lists containers started by oci-run with the given root", "", [Format, Quiet], 0, 0, call =>
     {
         var states = call.Containers.List();
-        if (call.Arguments.Switch("quiet"))
+        if (call.Get(Quiet))
         {
             var ids = new StringBuilder();
             foreach (var state in states) ids.Append(state.Id).Append('\n');
             StandardOutput.Write(ids.ToString());
             return 0;
         }
-        switch (call.Arguments.Value("format"))
+        switch (call.Get(Format))
         {
             case "table":
                 StandardOutput.Write(ListTable.Format(states));

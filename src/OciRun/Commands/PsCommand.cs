@@ -7,8 +7,11 @@ namespace OciRun.Commands;
 /// <summary>`ps`: the container's processes; JSON is the PID list containerd's shim reads, table is the host's ps filtered to them.</summary>
 public static class PsCommand
 {
+    public static readonly StringFlag Format = new("format", "select one of: table or json", Short: 'f', ValueName: "FORMAT", Default: "table");
+
+    // After the flags it lists: static fields are set in the order they are written.
     public static readonly Verb Verb = new("ps", "ps displays the processes running inside a container", "<container-id> [ps options]",
-        [new("format", "select one of: table or json", Short: 'f', ValueName: "FORMAT", Default: "table")], 1, Verb.Unlimited, Run)
+        [Format], 1, Verb.Unlimited, Run)
     {
         RestAreArguments = true,
     };
@@ -16,7 +19,7 @@ public static class PsCommand
     private static int Run(Invocation call)
     {
         var pids = call.Containers.Processes(call.Id);
-        switch (call.Arguments.Value("format"))
+        switch (call.Get(Format))
         {
             case "json":
                 StandardOutput.Write("[" + string.Join(',', pids) + "]\n");

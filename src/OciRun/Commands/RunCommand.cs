@@ -5,18 +5,17 @@ namespace OciRun.Commands;
 
 public static class RunCommand
 {
-    public static readonly Verb Verb = new("run", "create and run a container", "<container-id>",
-    [
-        .. CreateFlags.All,
-        new("detach", "detach from the container's process", Short: 'd'),
-        new("keep", "do not delete the container after it exits"),
-    ], 1, 1, Run);
+    public static readonly SwitchFlag Detach = new("detach", "detach from the container's process", Short: 'd');
+    public static readonly SwitchFlag Keep = new("keep", "do not delete the container after it exits");
+
+    // After the flags it lists: static fields are set in the order they are written.
+    public static readonly Verb Verb = new("run", "create and run a container", "<container-id>", [.. CreateFlags.All, Detach, Keep], 1, 1, Run);
 
     private static int Run(Invocation call)
     {
         var options = CreateFlags.Read(call);
         var containers = call.Containers;
-        if (call.Arguments.Switch("detach"))
+        if (call.Get(Detach))
         {
             containers.Create(options);
             try { containers.Start(options.Id); }
@@ -43,7 +42,7 @@ public static class RunCommand
             }));
         try
         {
-            return containers.Run(options, call.Arguments.Switch("keep"), pid => initPid = pid);
+            return containers.Run(options, call.Get(Keep), pid => initPid = pid);
         }
         finally
         {

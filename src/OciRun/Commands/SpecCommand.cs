@@ -6,10 +6,12 @@ namespace OciRun.Commands;
 
 public static class SpecCommand
 {
-    public static readonly Verb Verb = new("spec", "create a new specification file (config.json)", "",
-        [new("bundle", "path to the root of the bundle directory", Short: 'b', ValueName: "DIR", Default: ".")], 0, 0, call =>
+    public static readonly StringFlag Bundle = new("bundle", "path to the root of the bundle directory", Short: 'b', ValueName: "DIR", Default: ".");
+
+    // After the flags it lists: static fields are set in the order they are written.
+    public static readonly Verb Verb = new("spec", "create a new specification file (config.json)", "", [Bundle], 0, 0, call =>
         {
-            var path = Path.Combine(call.Arguments.Value("bundle")!, "config.json");
+            var path = Path.Combine(call.Get(Bundle)!, "config.json");
             try
             {
                 using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
