@@ -39,27 +39,24 @@ public sealed class Containers(string root)
     {
         StateStore.ValidateId(options.Id);
         if (options.PreserveFds < 0) throw new ContainerError("--preserve-fds must not be negative");
+        // What is made is undone, newest first, if the create fails before the end.
+        using var rollback = new Rollback();
         // Init is spawned first: it execs and starts up while the config is read
         // and the cgroup made, then waits for the bootstrap frame.
-        using var launch = InitLauncher.Spawn();
+        var spawned = SpawnedInit.Spawn(rollback);
         var bundle = Path.GetFullPath(options.Bundle);
         var (spec, specJson) = SpecValidator.LoadValid(bundle); // type and validation problems in one error
         var rootfs = Path.GetFullPath(spec.Root!.Path!, bundle);
         if (!Directory.Exists(rootfs)) throw new ContainerError($"root.path: the root filesystem {rootfs} does not exist");
-        launch.Bootstrap(BootstrapMessage.From(spec)); // init makes its namespaces while the cgroup is made
+        var namespaced = spawned.Bootstrap(BootstrapMessage.From(spec)); // init makes its namespaces while the cgroup is made
 
         var layout = CgroupLayout.Detect();
-        using var containerLock = _store.CreateDirectory(options.Id);
-        ICgroupManager cgroup;
-        try
-        {
-            cgroup = CgroupManagers.ForNewContainer(layout, spec.Linux?.CgroupsPath, options.Id);
-        }
-        catch
-        {
-            _store.Remove(options.Id); // the cgroup is someone else's: leave it alone
-            throw;
-        }
+        var containerLock = _store.CreateDirectory(options.Id);
+        // Released after the directory is removed: a delete waiting for it finds nothing.
+        rollback.Push(containerLock.Dispose);
+        rollback.Push(() => _store.Remove(options.Id));
+        var cgroup = CgroupManagers.ForNewContainer(layout, spec.Linux?.CgroupsPath, options.Id);
+        rollback.Push(cgroup.Destroy); // only once chosen: a cgroup refused is someone else's
         var state = new ContainerState
         {
             Id = options.Id,
@@ -72,51 +69,46 @@ public sealed class Containers(string root)
             CgroupDriver = cgroup.Driver,
             Creating = true,
         };
-        var initPid = 0;
-        try
+        // The first record comes before anything that could be left behind: if
+        // create is killed from here on, `state` and `list` show the container and
+        // `delete --force` clears its cgroups and every process in them (init dies
+        // with create anyway until it is ready).
+        _store.Save(state);
+        // Init's C stage needs only the cgroup directories; the rest is done while it
+        // forks init, and in place before init gets its config.
+        cgroup.Create();
+        var placed = namespaced.JoinCgroups(CgroupMessage.From(cgroup.Placement));
+        var fifo = _store.FifoOf(options.Id);
+        Syscall.Check(LibC.mkfifoat(AT.FDCWD, fifo, 0x192 /* 0622 */), $"mkfifo {fifo}");
+        Syscall.Check(LibC.fchmodat(AT.FDCWD, fifo, 0x192, 0), $"chmod {fifo}"); // past the umask
+        if (startReader is not null)
         {
-            // The first record comes before anything that could be left behind: if
-            // create is killed from here on, `state` and `list` show the container and
-            // `delete --force` clears its cgroups and every process in them (init dies
-            // with create anyway until it is ready).
-            _store.Save(state);
-            // Init's C stage needs only the cgroup directories; the rest is done while it
-            // forks init, and in place before init gets its config.
-            cgroup.Create();
-            launch.JoinCgroups(CgroupMessage.From(cgroup.Placement));
-            var fifo = _store.FifoOf(options.Id);
-            Syscall.Check(LibC.mkfifoat(AT.FDCWD, fifo, 0x192 /* 0622 */), $"mkfifo {fifo}");
-            Syscall.Check(LibC.fchmodat(AT.FDCWD, fifo, 0x192, 0), $"chmod {fifo}"); // past the umask
-            if (startReader is not null) startReader.Value = Fd.Open(fifo, O.RDONLY | O.NONBLOCK);
-            if (spec.Linux?.Resources?.Devices is { Count: > 0 })
-                cgroup.SetResources(spec.Linux.Resources with { Devices = [.. DeviceRules.Effective(spec)] });
+            var reader = Fd.Open(fifo, O.RDONLY | O.NONBLOCK);
+            startReader.Value = reader;
+            rollback.Push(reader.Dispose);
+        }
+        if (spec.Linux?.Resources?.Devices is { Count: > 0 })
+            cgroup.SetResources(spec.Linux.Resources with { Devices = [.. DeviceRules.Effective(spec)] });
 
-            var config = new InitConfig
-            {
-                Spec = spec,
-                SpecJson = specJson,
-                Bundle = bundle,
-                Rootfs = rootfs,
-                NoPivot = options.NoPivot,
-                PreserveFds = options.PreserveFds,
-                FifoPath = fifo,
-                CgroupMounts = CgroupMountSources(layout, cgroup),
-            };
-            initPid = launch.Complete(config, pid => initPid = pid);
-            var started = ProcessProbe.Read(initPid) ?? throw new ContainerError("container init exited right after it was ready");
-            _store.Save(state with { Pid = initPid, PidStartTime = started.StartTime, Created = Timestamp.UtcNow(), Creating = false });
-            if (options.PidFile is { } pidFile)
-                AtomicFile.Write(Path.GetFullPath(pidFile), System.Text.Encoding.ASCII.GetBytes(initPid.ToString(CultureInfo.InvariantCulture)));
-            return initPid;
-        }
-        catch
+        var config = new InitConfig
         {
-            if (initPid > 0) LibC.kill(initPid, 9);
-            startReader?.Value?.Dispose();
-            try { cgroup.Destroy(); } catch (ContainerError) { /* the original error matters more */ }
-            _store.Remove(options.Id);
-            throw;
-        }
+            Spec = spec,
+            SpecJson = specJson,
+            Bundle = bundle,
+            Rootfs = rootfs,
+            NoPivot = options.NoPivot,
+            PreserveFds = options.PreserveFds,
+            FifoPath = fifo,
+            CgroupMounts = CgroupMountSources(layout, cgroup),
+        };
+        var initPid = placed.Complete(config).Pid;
+        var started = ProcessProbe.Read(initPid) ?? throw new ContainerError("container init exited right after it was ready");
+        _store.Save(state with { Pid = initPid, PidStartTime = started.StartTime, Created = Timestamp.UtcNow(), Creating = false });
+        if (options.PidFile is { } pidFile)
+            AtomicFile.Write(Path.GetFullPath(pidFile), System.Text.Encoding.ASCII.GetBytes(initPid.ToString(CultureInfo.InvariantCulture)));
+        rollback.Commit();
+        containerLock.Dispose();
+        return initPid;
     }
 
     /// <summary>Releases init from exec.fifo: the user process starts.</summary>

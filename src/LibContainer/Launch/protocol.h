@@ -1,7 +1,7 @@
 /*
  * The sync socket protocol between `oci-run create` (the parent) and
  * `oci-run init`, shared by the C stage (bootstrap.c) and the C# side
- * (SyncChannel.cs, InitLauncher.cs, ContainerInit.cs).
+ * (SyncChannel.cs, InitHandshake.cs and the launch steps, ContainerInit.cs).
  *
  * This header is the one definition of the protocol's numbers and names. C#
  * writes them again (FrameType.cs, BootstrapAttributes.cs,

@@ -1,0 +1,97 @@
+using System.Text;
+using LibContainer.Interop;
+
+namespace LibContainer.Launch;
+
+/// <summary>
+/// The parent's end of the create/init handshake, shared by the launch steps
+/// (SpawnedInit → NamespacedInit → PlacedInit → ReadyInit), which keep the
+/// order of the frames: the sync socket, the C stage (stage 0) until it is
+/// reaped, and the create's rollback, where the steps push their undo.
+/// </summary>
+internal sealed class InitHandshake(SyncChannel channel, int stage0, Rollback rollback)
+{
+    private int _stage0 = stage0;
+
+    public Rollback Rollback { get; } = rollback;
+
+    // A C stage that failed has sent its reason and exited, so the next write
+    // meets a closed socket: the reason is what to report, not the broken pipe.
+    public void Send(FrameType type, byte[] payload)
+    {
+        try
+        {
+            channel.Send(type, payload);
+        }
+        catch (ContainerError) when (_stage0 > 0)
+        {
+            ExpectChildPid(); // throws the C stage's error, or how it ended
+            throw;
+        }
+    }
+
+    public int ExpectChildPid()
+    {
+        var frame = channel.Receive();
+        switch (frame)
+        {
+            case (FrameType.ChildPid, { Length: 4 } payload):
+                return BitConverter.ToInt32(payload);
+            case (FrameType.Error, var payload):
+                throw new ContainerError($"container init: {Encoding.UTF8.GetString(payload)}");
+            case null:
+                var status = Reap(_stage0);
+                _stage0 = 0;
+                throw new ContainerError($"container init exited before joining its namespaces ({Describe(status)})");
+            default:
+                throw new ContainerError($"container init: unexpected frame {frame.Value.Type}");
+        }
+    }
+
+    /// <summary>The C stage exits once it has forked init.</summary>
+    public void ReapStage0()
+    {
+        Reap(_stage0);
+        _stage0 = 0;
+    }
+
+    public void ExpectReady()
+    {
+        var frame = channel.Receive();
+        switch (frame)
+        {
+            case (FrameType.Ready, _):
+                return;
+            case (FrameType.Error, var payload):
+                throw new ContainerError(Encoding.UTF8.GetString(payload));
+            case null:
+                throw new ContainerError("container init exited before it was ready (killed? check the memory limit and the kernel log)");
+            default:
+                throw new ContainerError($"container init: unexpected frame {frame.Value.Type}");
+        }
+    }
+
+    /// <summary>Init is ready and has closed its end: the socket has nothing more to say.</summary>
+    public void Close() => channel.Dispose();
+
+    /// <summary>The undo of a launch: kills and reaps the C stage if it is still there.</summary>
+    public void Abort()
+    {
+        if (_stage0 > 0)
+        {
+            LibC.kill(_stage0, 9);
+            ReapStage0();
+        }
+        channel.Dispose();
+    }
+
+    private static int Reap(int pid)
+    {
+        int status = 0;
+        Syscall.Retry(() => LibC.waitpid(pid, out status, 0));
+        return status;
+    }
+
+    private static string Describe(int status) =>
+        (status & 0x7f) == 0 ? $"exit status {(status >> 8) & 0xff}" : $"killed by signal {status & 0x7f}";
+}

@@ -1,0 +1,31 @@
+using LibContainer.Interop;
+using LibContainer.Processes;
+
+namespace LibContainer.Launch;
+
+/// <summary>
+/// The third launch step: init's C stage has the cgroup frame and forks init
+/// into the container's cgroup; create finishes the cgroup and exec.fifo.
+/// </summary>
+internal sealed class PlacedInit
+{
+    private readonly InitHandshake _handshake;
+
+    // Only NamespacedInit.JoinCgroups makes one.
+    internal PlacedInit(InitHandshake handshake) => _handshake = handshake;
+
+    /// <summary>
+    /// Sends the config frame and waits until init is blocked on exec.fifo.
+    /// From the moment its PID is known, a failed create kills init.
+    /// </summary>
+    public ReadyInit Complete(InitConfig config)
+    {
+        var pid = _handshake.ExpectChildPid();
+        _handshake.Rollback.Push(() => LibC.kill(pid, 9));
+        _handshake.ReapStage0();
+        _handshake.Send(FrameType.Config, config.Encode());
+        _handshake.ExpectReady();
+        _handshake.Close();
+        return new ReadyInit(pid);
+    }
+}
