@@ -29,6 +29,13 @@ for b in true sleep; do
   (cd "$work/$b" && "$binary" spec)
 done
 sed -i 's/"sh"/"\/bin\/true"/' "$work/true/config.json"
+# As engines write it: compact JSON (the reader runs other code than for indented), and
+# Docker's prerelease version 1.0.2-dev (the benchmark's too, for crun 1.8).
+sed -i 's/"ociVersion": *"[^"]*"/"ociVersion": "1.0.2-dev"/' "$work/true/config.json"
+# People write it indented, as `oci-run spec` does: a third bundle keeps that form.
+mkdir -p "$work/indented" && ln -s "$work/true/rootfs" "$work/indented/rootfs" && cp "$work/true/config.json" "$work/indented/"
+sed 's/^ *//' "$work/true/config.json" | tr -d '\n' | sed 's/": /":/g' > "$work/true/compact.json"
+mv "$work/true/compact.json" "$work/true/config.json"
 sed -i 's/"sh"/"\/bin\/sleep", "100"/' "$work/sleep/config.json"
 
 trace() { "$work/covtrace" "$work/functions" "$work/hits" "$binary" -- "$binary" --root "$root" "$@"; }
@@ -45,6 +52,7 @@ trace delete c1
 trace kill k1 9
 trace delete --force k1
 trace run --bundle "$work/true" r1
+trace run --bundle "$work/indented" r2
 trace --version >/dev/null
 
 dotnet run "$here/Layout.cs" -- "$binary" "$work/link.map" "$work/hits" build/layout
