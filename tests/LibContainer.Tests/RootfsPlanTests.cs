@@ -100,4 +100,26 @@ public sealed class RootfsPlanTests
         var act = () => Plan(Spec([M("/x", "", "src")]));
         act.Should().Throw<ContainerError>().WithMessage("config.json: mounts[0].type: missing");
     }
+
+    [Fact]
+    public void A_bind_remount_keeps_what_the_bind_inherited_but_what_the_config_clears()
+    {
+        const long ST_RDONLY = 1, ST_NOSUID = 2, ST_NODEV = 4, ST_NOEXEC = 8, ST_RELATIME = 4096;
+        var inherited = Mounts.LockedFlags(ST_NOSUID | ST_NODEV | ST_NOEXEC | ST_RELATIME);
+        inherited.Should().Be(MS.NOSUID | MS.NODEV | MS.NOEXEC | MS.RELATIME);
+        Mounts.LockedFlags(ST_RDONLY).Should().Be(MS.RDONLY);
+
+        var step = Plan(Spec([M("/data", "bind", "/src", "rbind", "ro", "suid")])).Mounts[0];
+        step.BindRemountFlags(inherited).Should().Be(MS.RDONLY | MS.NODEV | MS.NOEXEC | MS.RELATIME | MS.BIND | MS.REMOUNT,
+            "nosuid goes (the config says suid), the rest the source has stays, and ro is added");
+        var plain = Plan(Spec([M("/data", "bind", "/src", "bind", "nodev")])).Mounts[0];
+        plain.BindRemountFlags(inherited).Should().Be(MS.NOSUID | MS.NODEV | MS.NOEXEC | MS.RELATIME | MS.BIND | MS.REMOUNT);
+    }
+
+    [Fact]
+    public void A_masked_directory_gets_a_read_only_tmpfs_and_anything_else_dev_null()
+    {
+        RootfsPlan.MaskFor(isDirectory: true).Should().Be(MaskKind.ReadOnlyTmpfs);
+        RootfsPlan.MaskFor(isDirectory: false).Should().Be(MaskKind.DevNull);
+    }
 }

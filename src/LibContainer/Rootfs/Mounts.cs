@@ -12,13 +12,23 @@ internal static class Mounts
             throw ContainerError.FromErrno($"mount {what}", Syscall.LastErrno);
     }
 
-    /// <summary>Flags of the mount holding `fd` that a bind remount must keep (statfs ST_* to MS_*).</summary>
+    /// <summary>Flags of the mount holding `fd` that a bind remount must keep.</summary>
     public static ulong LockedFlags(Fd fd)
     {
         Syscall.Check(LibC.fstatfs(fd.Value, out var st), "statfs");
+        return LockedFlags(st.Flags);
+    }
+
+    /// <summary>
+    /// statfs's ST_* flags as the MS_* flags a bind remount must repeat: a remount
+    /// that leaves out one the mount has (nosuid, nodev, ro...) is refused (EPERM)
+    /// where the mount was locked by a less privileged namespace, and would clear it otherwise.
+    /// </summary>
+    public static ulong LockedFlags(long statfsFlags)
+    {
         const long ST_RELATIME = 4096;
-        var keep = (ulong)st.Flags & (MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC | MS.SYNCHRONOUS | MS.MANDLOCK | MS.NOATIME | MS.NODIRATIME);
-        if ((st.Flags & ST_RELATIME) != 0) keep |= MS.RELATIME;
+        var keep = (ulong)statfsFlags & (MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC | MS.SYNCHRONOUS | MS.MANDLOCK | MS.NOATIME | MS.NODIRATIME);
+        if ((statfsFlags & ST_RELATIME) != 0) keep |= MS.RELATIME;
         return keep;
     }
 

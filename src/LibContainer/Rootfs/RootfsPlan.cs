@@ -25,7 +25,17 @@ public sealed record MountStep(
 {
     /// <summary>A procfs, whose destination must be /proc and an ordinary directory.</summary>
     public bool IsProc => Kind == MountKind.Filesystem && FsType == "proc";
+
+    /// <summary>
+    /// The flags of the remount after a bind, given the flags the bind inherited
+    /// from its source (Mounts.LockedFlags): those are kept, but the ones the
+    /// config clears ("rw", "suid", "dev", ...).
+    /// </summary>
+    public ulong BindRemountFlags(ulong inherited) => RemountFlags | (inherited & ~Options.ClearedFlags) | MS.BIND | MS.REMOUNT;
 }
+
+/// <summary>What covers a masked path: an empty read-only tmpfs over a directory, /dev/null over anything else.</summary>
+public enum MaskKind { ReadOnlyTmpfs, DevNull }
 
 /// <summary>
 /// What init does to build the root filesystem, decided from the spec alone:
@@ -49,6 +59,8 @@ public sealed record RootfsPlan(
     ulong? FinalPropagation,
     bool RootReadOnly)
 {
+    public static MaskKind MaskFor(bool isDirectory) => isDirectory ? MaskKind.ReadOnlyTmpfs : MaskKind.DevNull;
+
     public static RootfsPlan For(RuntimeSpec spec, string bundle, bool noPivot)
     {
         var configured = spec.Linux?.RootfsPropagation is { Length: > 0 } p ? MountOptions.ParsePropagation(p) : null;

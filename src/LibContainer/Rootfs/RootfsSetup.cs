@@ -74,9 +74,7 @@ internal sealed class RootfsSetup(InitConfig config)
                 if (step.RemountFlags != 0)
                 {
                     using var mounted = SafePath.Open(root, dest, O.PATH);
-                    // Keep the flags the bind inherited, except those the config clears ("rw", "suid", "dev", ...).
-                    var kept = Mounts.LockedFlags(mounted) & ~options.ClearedFlags;
-                    Mounts.Mount(null, ProcPath(mounted), null, step.RemountFlags | kept | MS.BIND | MS.REMOUNT, null, $"remount of {dest}");
+                    Mounts.Mount(null, ProcPath(mounted), null, step.BindRemountFlags(Mounts.LockedFlags(mounted)), null, $"remount of {dest}");
                 }
                 break;
             }
@@ -194,7 +192,7 @@ internal sealed class RootfsSetup(InitConfig config)
                 if (fd == -Errno.ENOENT) continue;
                 if (fd < 0) throw ContainerError.FromErrno($"linux.maskedPaths: open {path}", -fd);
                 using var target = new Fd(fd);
-                if (Mounts.IsDirectory(target))
+                if (RootfsPlan.MaskFor(Mounts.IsDirectory(target)) == MaskKind.ReadOnlyTmpfs)
                     Mounts.Mount("tmpfs", ProcPath(target), "tmpfs", MS.RDONLY, null, $"tmpfs over masked {path}");
                 else
                     Mounts.Mount(ProcPath(devNull), ProcPath(target), null, MS.BIND, null, $"/dev/null over masked {path}");
