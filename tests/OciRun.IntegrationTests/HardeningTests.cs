@@ -262,7 +262,11 @@ public sealed class HardeningTests : ContainerTest
         finally
         {
             Runtime.Run("delete", "--force", id);
-            try { Directory.Delete(caller); } catch (IOException) { }
+            // The shell moved into it may take a moment to be reaped: rmdir fails with EBUSY until then.
+            for (var attempt = 0; Directory.Exists(caller) && attempt < 100; attempt++)
+            {
+                try { Directory.Delete(caller); } catch (IOException) { Thread.Sleep(20); }
+            }
         }
     }
 
