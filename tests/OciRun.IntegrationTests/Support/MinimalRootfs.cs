@@ -1,18 +1,16 @@
 namespace OciRun.IntegrationTests.Support;
 
 /// <summary>
-/// A small writable rootfs of a test's own (busybox and a few applets), for
-/// tests that plant symlinks or files the shared read-only rootfs must not get.
+/// A writable rootfs of a test's own, made by the one busybox recipe
+/// (bundles/busybox/make-rootfs.sh), for tests that plant symlinks or files
+/// the shared read-only rootfs must not get.
 /// </summary>
 public static class MinimalRootfs
 {
     public static string Make(string dir)
     {
-        foreach (var d in new[] { "bin", "dev", "etc", "sys", "tmp" })
-            Directory.CreateDirectory(Path.Combine(dir, d));
-        File.Copy("/bin/busybox", Path.Combine(dir, "bin", "busybox"));
-        foreach (var applet in new[] { "sh", "cat", "echo", "ls", "pwd", "true", "grep", "sleep", "readlink", "mount" })
-            File.CreateSymbolicLink(Path.Combine(dir, "bin", applet), "busybox");
+        var made = Runtime.Shell($"'{Path.Combine(Runtime.RepoRoot, "bundles", "busybox", "make-rootfs.sh")}' '{dir}'", timeoutSeconds: 300);
+        if (made.ExitCode != 0) throw new InvalidOperationException($"make-rootfs.sh failed: {made}");
         return dir;
     }
 }
