@@ -87,8 +87,9 @@ public sealed class Containers(string root)
             startReader.Value = reader;
             rollback.Push(reader.Dispose);
         }
-        if (spec.Linux?.Resources?.Devices is { Count: > 0 })
-            cgroup.SetResources(spec.Linux.Resources with { Devices = [.. DeviceRules.Effective(spec)] });
+        // Written once init is in the cgroup, as runc does (a v1 cpuset takes it before its own limits).
+        if (spec.Linux?.Resources is { } resources)
+            cgroup.SetResources(resources.Devices is { Count: > 0 } ? resources with { Devices = [.. DeviceRules.Effective(spec)] } : resources);
 
         var config = new InitConfig
         {

@@ -18,4 +18,21 @@ public sealed class RecordingSyscalls : ISyscalls
     public void RaiseAmbientCapability(int capability) => Calls.Add($"ambient raise {capability}");
     public void SetUmask(uint mask) => Calls.Add($"umask {Convert.ToString(mask, 8)}");
     public void SetNoNewPrivileges() => Calls.Add("no_new_privs");
+
+    /// <summary>The kernel files there are, by path, with their text; a write replaces the text.</summary>
+    public Dictionary<string, string> Files { get; } = [];
+
+    /// <summary>The errno a write to a path answers, instead of succeeding.</summary>
+    public Dictionary<string, int> WriteErrors { get; } = [];
+
+    public string? ReadFile(string path) => Files.GetValueOrDefault(path);
+
+    public int WriteFile(string path, string value)
+    {
+        Calls.Add($"write {path} {value}");
+        if (WriteErrors.TryGetValue(path, out var errno)) return errno;
+        if (!Files.ContainsKey(path)) return 2; // ENOENT
+        Files[path] = value;
+        return 0;
+    }
 }

@@ -345,13 +345,6 @@ public sealed class SpecValidatorTests
     // ---- resources ----
 
     [Fact]
-    public void A_memory_limit_is_refused_as_not_supported()
-    {
-        SingleProblem(Specs.WithResources(new Resources { Memory = new MemoryResources { Limit = 1 << 20 } }))
-            .Should().Be("linux.resources.memory: not supported by oci-run yet");
-    }
-
-    [Fact]
     public void Empty_resource_sections_ask_for_nothing()
     {
         var spec = Specs.WithResources(new Resources
@@ -373,10 +366,11 @@ public sealed class SpecValidatorTests
     }
 
     [Fact]
-    public void Each_resource_this_runtime_cannot_set_is_named()
+    public void Every_resource_section_passes_validation_its_values_are_checked_against_the_host_at_create()
     {
         var spec = Specs.WithResources(new Resources
         {
+            Memory = new MemoryResources { Limit = 1 << 20 },
             Cpu = new CpuResources { Shares = 512 },
             Pids = new PidsResources { Limit = 10 },
             BlockIO = new BlockIoResources { Weight = 100 },
@@ -385,14 +379,7 @@ public sealed class SpecValidatorTests
             Rdma = new() { ["mlx5_1"] = new RdmaLimit { HcaHandles = 1 } },
             Unified = new() { ["memory.high"] = "1G" },
         });
-        Problems(spec).Should().Equal(
-            "linux.resources.cpu: not supported by oci-run yet",
-            "linux.resources.pids: not supported by oci-run yet",
-            "linux.resources.blockIO: not supported by oci-run yet",
-            "linux.resources.hugepageLimits: not supported by oci-run yet",
-            "linux.resources.network: not supported by oci-run yet",
-            "linux.resources.rdma: not supported by oci-run yet",
-            "linux.resources.unified: not supported by oci-run yet");
+        Problems(spec).Should().BeEmpty();
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 namespace LibContainer.Cgroups;
 
 /// <summary>File operations on one cgroup directory, shared by the v1 and v2 managers.</summary>
-internal static class CgroupDirectory
+internal static unsafe class CgroupDirectory
 {
     public static void Create(string dir)
     {
@@ -59,6 +59,30 @@ internal static class CgroupDirectory
         {
             var reason = e.Message.Split(" : ")[0];
             throw new ContainerError($"write \"{value}\" to {path}: {reason}");
+        }
+    }
+
+    /// <summary>
+    /// One write(2) of `value` to a control file: 0, or the errno the kernel
+    /// answered (EINVAL for a value out of range, EBUSY for a memory limit
+    /// below the usage), which the caller turns into words.
+    /// </summary>
+    public static int TryWrite(string path, string value)
+    {
+        var fd = Interop.LibC.open(path, Interop.O.WRONLY | Interop.O.CLOEXEC, 0);
+        if (fd < 0) return Interop.Syscall.LastErrno;
+        try
+        {
+            var bytes = System.Text.Encoding.UTF8.GetBytes(value);
+            nint n;
+            do
+                fixed (byte* p = bytes) n = Interop.LibC.write(fd, p, bytes.Length);
+            while (n < 0 && Interop.Syscall.LastErrno == Interop.Errno.EINTR);
+            return n < 0 ? Interop.Syscall.LastErrno : 0;
+        }
+        finally
+        {
+            Interop.LibC.close(fd);
         }
     }
 

@@ -24,7 +24,14 @@ public interface ICgroupManager
     /// <summary>How a new init joins: the C stage writes "0" to each v1 tasks file, and forks init straight into the v2 directory.</summary>
     CgroupPlacement Placement { get; }
 
+    /// <summary>Writes linux.resources at create: devices, then every limit the config sets.</summary>
     void SetResources(Resources? resources);
+
+    /// <summary>
+    /// Writes new limits to a live container (`update`): devices are not
+    /// rewritten (as runc), and if a write fails the limits it had are written back.
+    /// </summary>
+    void Update(Resources resources);
 
     /// <summary>PIDs of every process in the cgroup and below it.</summary>
     IReadOnlyList<int> Pids();

@@ -1,11 +1,19 @@
+using LibContainer.Cgroups.Limits;
 using LibContainer.Spec;
+using LibContainer.Syscalls;
 
 namespace LibContainer.Cgroups;
 
-/// <summary>cgroupfs v1 (and hybrid): one directory per mounted hierarchy.</summary>
-public sealed class V1Manager(IReadOnlyDictionary<string, string> paths) : ICgroupManager
+/// <summary>
+/// cgroupfs v1 (and hybrid): one directory per mounted hierarchy. On a hybrid
+/// host a controller bound to the unified hierarchy (here, hugetlb) is used
+/// there, in the container's directory of the "" key.
+/// </summary>
+public sealed class V1Manager(IReadOnlyDictionary<string, string> paths, ISyscalls? sys = null) : ICgroupManager
 {
     public const string DriverName = "cgroupfs-v1"; // v1 hierarchies (and, on a hybrid host, the unified one)
+
+    private readonly ISyscalls _sys = sys ?? new LinuxSyscalls();
 
     public string Driver => DriverName;
 
@@ -34,11 +42,43 @@ public sealed class V1Manager(IReadOnlyDictionary<string, string> paths) : ICgro
 
     public void SetResources(Resources? resources)
     {
-        if (resources?.Devices is not { Count: > 0 }) return;
-        if (!Paths.TryGetValue("devices", out var dir))
-            throw new ContainerError("linux.resources.devices: the devices cgroup controller is not mounted");
-        foreach (var (file, line) in DeviceRules.PlanV1(resources.Devices))
-            CgroupDirectory.Write(dir, file, line);
+        if (resources is null) return;
+        if (resources.Devices is { Count: > 0 })
+        {
+            if (V1Directory("devices") is not { } dir)
+                throw new ContainerError("linux.resources.devices: the devices cgroup controller is not mounted");
+            foreach (var (file, line) in DeviceRules.PlanV1(resources.Devices))
+                CgroupDirectory.Write(dir, file, line);
+        }
+        Write(resources, update: false);
+    }
+
+    public void Update(Resources resources) => Write(resources, update: true);
+
+    private void Write(Resources resources, bool update)
+    {
+        var host = new CgroupFacts(VersionOf, (controller, file) => _sys.ReadFile(Path.Combine(DirectoryOf(controller), file)));
+        new LimitWriter(_sys, DirectoryOf).Apply(LimitPlan.For(resources, host), restoreOnFailure: update);
+    }
+
+    private string? V1Directory(string controller)
+    {
+        foreach (var (key, dir) in Paths)
+            if (key.Length > 0 && key.Split(',').Contains(controller)) return dir;
+        return null;
+    }
+
+    private string DirectoryOf(string controller) => V1Directory(controller) ?? Paths[""];
+
+    private CgroupVersion? VersionOf(string controller)
+    {
+        if (V1Directory(controller) is not null) return CgroupVersion.V1;
+        if (!Paths.TryGetValue("", out var unified)) return null;
+        if (controller == "cgroup") return CgroupVersion.V2; // cgroup.* files of the unified key
+        if (!V2Tree.Available(_sys, unified).Contains(controller)) return null;
+        // Enabled on first use only: a hybrid host's unified tree is left as it is unless a limit needs it.
+        V2Tree.Enable(_sys, unified, [controller], bestEffort: false);
+        return CgroupVersion.V2;
     }
 
     public IReadOnlyList<int> Pids() => CgroupDirectory.DistinctPids(Paths.Values);

@@ -1,26 +1,48 @@
+using LibContainer.Cgroups.Limits;
 using LibContainer.Spec;
+using LibContainer.Syscalls;
 
 namespace LibContainer.Cgroups;
 
 /// <summary>cgroupfs v2: one directory in the unified hierarchy.</summary>
-public sealed class V2Manager(string path) : ICgroupManager
+public sealed class V2Manager(string path, ISyscalls? sys = null) : ICgroupManager
 {
     public const string DriverName = "cgroupfs-v2"; // the unified hierarchy alone
+
+    private readonly ISyscalls _sys = sys ?? new LinuxSyscalls();
 
     public string Driver => DriverName;
 
     public IReadOnlyDictionary<string, string> Paths { get; } = new Dictionary<string, string> { [""] = path };
 
-    public void Create() => CgroupDirectory.Create(path);
+    /// <summary>Makes the directory with every controller the hierarchy has enabled down to it, as runc does.</summary>
+    public void Create()
+    {
+        CgroupDirectory.Create(path);
+        V2Tree.Enable(_sys, path, V2Tree.Available(_sys, path), bestEffort: true);
+    }
 
     public CgroupPlacement Placement => new([], path);
 
     public void SetResources(Resources? resources)
     {
+        if (resources is null) return;
         // Device control on v2 needs an eBPF program; until it exists, say so rather than run unconfined.
-        if (resources?.Devices is { Count: > 0 })
+        if (resources.Devices is { Count: > 0 })
             throw new ContainerError("linux.resources.devices: device control on cgroup v2 is not supported yet");
+        Write(resources, update: false);
     }
+
+    public void Update(Resources resources) => Write(resources, update: true);
+
+    private void Write(Resources resources, bool update)
+    {
+        var host = new CgroupFacts(VersionOf, (_, file) => _sys.ReadFile(Path.Combine(path, file)));
+        new LimitWriter(_sys, _ => path).Apply(LimitPlan.For(resources, host), restoreOnFailure: update);
+    }
+
+    private CgroupVersion? VersionOf(string controller) =>
+        controller == "cgroup" || V2Tree.Controllers(_sys, path).Contains(controller) ? CgroupVersion.V2 : null;
 
     public IReadOnlyList<int> Pids() => CgroupDirectory.DistinctPids([path]);
 

@@ -30,4 +30,10 @@ public interface ISyscalls
     void SetUmask(uint mask);
 
     void SetNoNewPrivileges();
+
+    /// <summary>The text of a small kernel file (a cgroup control file), or null when there is none.</summary>
+    string? ReadFile(string path);
+
+    /// <summary>One write(2) of `value` to a kernel file: 0, or the errno the kernel answered.</summary>
+    int WriteFile(string path, string value);
 }

@@ -47,4 +47,8 @@ public sealed unsafe class LinuxSyscalls : ISyscalls
 
     public void SetNoNewPrivileges() =>
         Syscall.Check(LibC.prctl(Pr.SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl PR_SET_NO_NEW_PRIVS");
+
+    public string? ReadFile(string path) => SmallFile.TryReadText(path);
+
+    public int WriteFile(string path, string value) => Cgroups.CgroupDirectory.TryWrite(path, value);
 }

@@ -2,7 +2,7 @@ using LibContainer.Spec;
 
 namespace LibContainer.Validation;
 
-/// <summary>linux.resources: well-formed device rules; the other controllers are not done yet.</summary>
+/// <summary>linux.resources: well-formed device rules.</summary>
 internal sealed class ResourceRule : IRule
 {
     public void Check(RuntimeSpec spec, ProblemList problems)
@@ -16,17 +16,6 @@ internal sealed class ResourceRule : IRule
             if (d.Access is { Length: > 0 } access && access.AsSpan().ContainsAnyExcept('r', 'w', 'm'))
                 problems.Add($"linux.resources.devices[{i}].access", $"must be made of r, w and m, not {ValueText.Quoted(access)}");
         }
-        // Records compare by value: a section equal to an empty one asks for nothing.
-        if (r.Memory is not null && r.Memory != new MemoryResources()) problems.NotYet("linux.resources.memory");
-        if (r.Cpu is not null && r.Cpu != new CpuResources()) problems.NotYet("linux.resources.cpu");
-        if (r.Pids is not null && r.Pids != new PidsResources()) problems.NotYet("linux.resources.pids");
-        if (r.BlockIO is { } b && (b.Weight is not null || b.LeafWeight is not null || b.WeightDevice is { Count: > 0 }
-            || b.ThrottleReadBpsDevice is { Count: > 0 } || b.ThrottleWriteBpsDevice is { Count: > 0 }
-            || b.ThrottleReadIOPSDevice is { Count: > 0 } || b.ThrottleWriteIOPSDevice is { Count: > 0 }))
-            problems.NotYet("linux.resources.blockIO");
-        if (r.HugepageLimits is { Count: > 0 }) problems.NotYet("linux.resources.hugepageLimits");
-        if (r.Network is { } n && (n.ClassId is not null || n.Priorities is { Count: > 0 })) problems.NotYet("linux.resources.network");
-        if (r.Rdma is { Count: > 0 }) problems.NotYet("linux.resources.rdma");
-        if (r.Unified is { Count: > 0 }) problems.NotYet("linux.resources.unified");
+        // The values themselves are checked where the host is known: by the cgroup limit plan.
     }
 }
