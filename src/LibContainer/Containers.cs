@@ -186,6 +186,21 @@ public sealed class Containers(string root)
         static ContainerError NotRunning() => new("container not running");
     }
 
+    /// <summary>
+    /// New limits for a live container (`update`), as runc: a stopped one is
+    /// "container not running"; what the resources leave at zero or out stays
+    /// as it is; device rules are not rewritten; if a write fails, the
+    /// container keeps the limits it had.
+    /// </summary>
+    public void Update(string id, Resources resources)
+    {
+        StateStore.ValidateId(id);
+        using var containerLock = _store.Lock(id);
+        var state = _store.Load(id);
+        if (_store.StatusOf(state, lockHeld: true) == ContainerStatus.Stopped) throw new ContainerError("container not running");
+        CgroupManagers.FromState(state.CgroupDriver, state.CgroupPaths).Update(resources with { Devices = null });
+    }
+
     public void Delete(string id, bool force)
     {
         // The lock also waits for a create of this ID that is still running.

@@ -11,7 +11,7 @@ internal static class V2Tree
 {
     /// <summary>The controllers `dir` can use now (its cgroup.controllers); empty when it does not exist.</summary>
     public static string[] Controllers(ISyscalls sys, string dir) =>
-        (sys.ReadFile(Path.Combine(dir, "cgroup.controllers")) ?? "").Split(' ', '\n', StringSplitOptions.RemoveEmptyEntries);
+        (sys.ReadFile(Path.Combine(dir, "cgroup.controllers")) ?? "").Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>The controllers bound to this v2 hierarchy at all: its root's cgroup.controllers.</summary>
     public static string[] Available(ISyscalls sys, string dir)
@@ -30,7 +30,7 @@ internal static class V2Tree
         foreach (var level in Ancestors(sys, dir))
         {
             var file = Path.Combine(level, "cgroup.subtree_control");
-            var enabled = (sys.ReadFile(file) ?? "").Split(' ', '\n', StringSplitOptions.RemoveEmptyEntries);
+            var enabled = (sys.ReadFile(file) ?? "").Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
             foreach (var controller in controllers)
             {
                 if (enabled.Contains(controller)) continue;

@@ -36,14 +36,28 @@ public static class SpecLoader
     /// absent), for Validation to list with its own problems. JSON that is not
     /// a config at all (invalid UTF-8 or JSON, not an object) is an error at once.
     /// </summary>
-    internal static RuntimeSpec Read(ReadOnlyMemory<byte> json, out IReadOnlyList<SpecProblem> problems)
+    internal static RuntimeSpec Read(ReadOnlyMemory<byte> json, out IReadOnlyList<SpecProblem> problems) =>
+        ReadDocument(json, "config.json", (reader, root) => reader.ReadSpec(root), out problems);
+
+    /// <summary>
+    /// A linux.resources object on its own, as `update --resources` takes it;
+    /// errors name `source` (the file, or "standard input") and the field.
+    /// </summary>
+    public static Resources ParseResources(ReadOnlyMemory<byte> json, string source)
+    {
+        var resources = ReadDocument(json, source, (reader, root) => reader.ReadResources(root, ""), out var problems);
+        if (problems.Count > 0) throw SpecProblems.Error(problems, source);
+        return resources;
+    }
+
+    private static T ReadDocument<T>(ReadOnlyMemory<byte> json, string source, Func<SpecReader, JsonElement, T> map, out IReadOnlyList<SpecProblem> problems)
     {
         // System.Text.Json reads invalid UTF-8 inside strings and fails only when the string is
         // fetched, with an exception that is not a JsonException: check it all first (vectorized).
-        if (!Utf8.IsValid(json.Span)) throw NotUtf8(json.Span);
+        if (!Utf8.IsValid(json.Span)) throw NotUtf8(json.Span, source);
         // Half a surrogate pair in a \u escape fails the same way when its string (or a field
         // name next to one looked up) is read: rare enough to look for only when one may be there.
-        if (MayHaveSurrogateEscape(json.Span) && HalfSurrogate(json.Span) is { } half) throw half;
+        if (MayHaveSurrogateEscape(json.Span) && HalfSurrogate(json.Span, source) is { } half) throw half;
         JsonDocument document;
         try
         {
@@ -51,32 +65,32 @@ public static class SpecLoader
         }
         catch (JsonException e)
         {
-            throw InvalidJson(json.Span, e);
+            throw InvalidJson(json.Span, e, source);
         }
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Object)
-                throw new ContainerError("config.json: the document must be a JSON object");
+                throw new ContainerError($"{source}: the document must be a JSON object");
             var reader = new SpecReader();
-            var spec = reader.ReadSpec(document.RootElement);
+            var result = map(reader, document.RootElement);
             problems = reader.Problems;
-            return spec;
+            return result;
         }
     }
 
-    private static ContainerError InvalidJson(ReadOnlySpan<byte> json, JsonException e)
+    private static ContainerError InvalidJson(ReadOnlySpan<byte> json, JsonException e, string source)
     {
         if (e.LineNumber is not { } line || e.BytePositionInLine is not { } column)
-            return new ContainerError($"config.json: invalid JSON: {Reason(e)}");
+            return new ContainerError($"{source}: invalid JSON: {Reason(e)}");
         var where = $" at line {line + 1}, column {column + 1}";
         // System.Text.Json's own words for these two tell the user to change "the reader options".
         var at = Offset(json, line, column);
         if (at < json.Length && json[at] == '/' && at + 1 < json.Length && json[at + 1] is (byte)'/' or (byte)'*')
-            return new ContainerError($"config.json: invalid JSON{where}: a comment; JSON has none (runc refuses them too)");
+            return new ContainerError($"{source}: invalid JSON{where}: a comment; JSON has none (runc refuses them too)");
         var before = json[..Math.Min(at, json.Length)].TrimEnd(" \t\r\n"u8);
         if (at < json.Length && json[at] is (byte)']' or (byte)'}' && before.Length > 0 && before[^1] == ',')
-            return new ContainerError($"config.json: invalid JSON{where}: a comma before '{(char)json[at]}'; JSON allows no trailing comma (runc refuses it too)");
-        return new ContainerError($"config.json: invalid JSON{where}: {Reason(e)}");
+            return new ContainerError($"{source}: invalid JSON{where}: a comma before '{(char)json[at]}'; JSON allows no trailing comma (runc refuses it too)");
+        return new ContainerError($"{source}: invalid JSON{where}: {Reason(e)}");
     }
 
     private static string Reason(JsonException e) => e.Message.Split(" LineNumber:")[0].Split(" Path:")[0].TrimEnd('.', ' ');
@@ -109,7 +123,7 @@ public static class SpecLoader
     }
 
     // Every string and field name with an escape, unescaped: the first that fails, with where it is.
-    private static ContainerError? HalfSurrogate(ReadOnlySpan<byte> json)
+    private static ContainerError? HalfSurrogate(ReadOnlySpan<byte> json, string source)
     {
         var reader = new Utf8JsonReader(json);
         try
@@ -124,7 +138,7 @@ public static class SpecLoader
                 catch (InvalidOperationException)
                 {
                     var (line, column) = LineAndColumn(json, (int)reader.TokenStartIndex);
-                    return new ContainerError($"config.json: invalid JSON at line {line}, column {column}: a \\u escape holds half of a UTF-16 surrogate pair");
+                    return new ContainerError($"{source}: invalid JSON at line {line}, column {column}: a \\u escape holds half of a UTF-16 surrogate pair");
                 }
             }
         }
@@ -138,12 +152,12 @@ public static class SpecLoader
     private static (int Line, int Column) LineAndColumn(ReadOnlySpan<byte> json, int offset) =>
         (json[..offset].Count((byte)'\n') + 1, offset - json[..offset].LastIndexOf((byte)'\n'));
 
-    private static ContainerError NotUtf8(ReadOnlySpan<byte> json)
+    private static ContainerError NotUtf8(ReadOnlySpan<byte> json, string source)
     {
         var at = 0;
         while (System.Text.Rune.DecodeFromUtf8(json[at..], out _, out var length) == System.Buffers.OperationStatus.Done) at += length;
         var (line, column) = LineAndColumn(json, at);
-        return new ContainerError($"config.json: not valid UTF-8 at line {line}, column {column} (byte 0x{json[at]:X2}): save the file as UTF-8");
+        return new ContainerError($"{source}: not valid UTF-8 at line {line}, column {column} (byte 0x{json[at]:X2}): save the file as UTF-8");
     }
 
     /// <summary>

@@ -10,10 +10,10 @@ internal static class SpecProblems
     // A config with a 100,000-element array of wrong types must not make a megabyte of message.
     public const int MaxListed = 50;
 
-    public static ContainerError Error(IReadOnlyList<SpecProblem> problems)
+    public static ContainerError Error(IReadOnlyList<SpecProblem> problems, string source = "config.json")
     {
-        if (problems.Count == 1) return new ContainerError($"config.json: {problems[0]}");
-        var message = new System.Text.StringBuilder($"config.json: {problems.Count} problems: ");
+        if (problems.Count == 1) return new ContainerError($"{source}: {problems[0]}");
+        var message = new System.Text.StringBuilder($"{source}: {problems.Count} problems: ");
         var listed = Math.Min(problems.Count, MaxListed);
         for (var i = 0; i < listed; i++)
         {

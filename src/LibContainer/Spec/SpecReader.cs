@@ -183,7 +183,7 @@ internal sealed class SpecReader
         }),
     };
 
-    private Resources ReadResources(JsonElement e, string p) => new()
+    public Resources ReadResources(JsonElement e, string p) => new()
     {
         Devices = List(e, "devices", p, (d, q) => new DeviceRule
         {

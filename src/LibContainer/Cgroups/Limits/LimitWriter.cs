@@ -20,8 +20,9 @@ public sealed class LimitWriter(ISyscalls sys, Func<string, string> directoryOf)
             foreach (var w in writes)
             {
                 var path = Path.Combine(directoryOf(w.Controller), w.File);
-                if (restoreOnFailure && sys.ReadFile(path) is { } old) undo.Add((path, old));
+                var old = restoreOnFailure ? sys.ReadFile(path) : null;
                 var errno = sys.WriteFile(path, w.Value);
+                if (errno == 0 && old is not null) undo.Add((path, old));
                 if (errno == Errno.EINVAL && w.RetryAfterNext && retry is null)
                 {
                     retry = w; // the next write (the quota) may make it valid

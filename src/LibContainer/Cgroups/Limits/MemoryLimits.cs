@@ -14,7 +14,10 @@ internal static class MemoryLimits
 
     public static void Plan(MemoryResources m, CgroupFacts host, List<CgroupWrite> writes)
     {
-        if (m == new MemoryResources()) return;
+        var asks = m.Limit is not (null or 0) || m.Reservation is not (null or 0) || m.Swap is not (null or 0)
+            || m.Kernel is not (null or 0) || m.KernelTcp is not (null or 0) || m.DisableOomKiller == true
+            || m.UseHierarchy == false || Swappiness(m) is not null;
+        if (!asks) return; // checkBeforeUpdate alone asks for nothing
         if (host.Require("memory", Field) == CgroupVersion.V1) PlanV1(m, host, writes);
         else PlanV2(m, host, writes);
     }
