@@ -13,8 +13,14 @@ namespace LibContainer.Tests;
 public sealed class SpecReaderDifferentialTests
 {
     // runc's default, the example bundle, and configs shaped like what Docker 20.10, podman
-    // and containerd's CRI plugin write, plus one with every field of runtime-spec 1.2.
-    private static readonly string[] Names = ["default", "busybox.json", "docker-20.10.json", "podman.json", "containerd-cri.json", "every-field.json"];
+    // and containerd's CRI plugin write, plus one with every field of runtime-spec 1.2;
+    // then the configs captured from the engines themselves (tests/EngineConfigs, linked by the csproj).
+    private static readonly string[] Names =
+    [
+        "default", "busybox.json", "docker-20.10.json", "podman.json", "containerd-cri.json", "every-field.json",
+        "docker-20.10-plain.json", "docker-20.10-limits.json", "podman-4.3-plain.json", "podman-4.3-limits.json",
+        "ctr-1.6-plain.json", "ctr-1.6-limits.json",
+    ];
 
     public static TheoryData<string> Corpus => new(Names);
 
