@@ -138,6 +138,32 @@ public sealed class ResourceTests : ContainerTest
         CgroupDirs(id).Should().BeEmpty("a failed create removes the cgroup it made, in every hierarchy");
     }
 
+    [RootFact]
+    public void On_a_hybrid_host_a_controller_bound_to_cgroup_v2_limits_the_container_there()
+    {
+        // This host kind binds hugetlb to the unified hierarchy and the rest to v1 (runc 1.1.5 fails here).
+        var unified = HostCgroups.Hierarchies.FirstOrDefault(h => h.IsV2);
+        Skip.If(unified is null || HostCgroups.V1("hugetlb") is not null || !HostCgroups.HasV1, "needs a hybrid host with hugetlb bound to cgroup v2");
+        var rootControllers = File.ReadAllText(Path.Combine(unified.MountPoint, "cgroup.controllers")).Split(' ', '\n');
+        Skip.If(!rootControllers.Contains("hugetlb") || !File.Exists("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"), "needs 2 MB huge pages in the unified hierarchy");
+        var subtree = Path.Combine(unified.MountPoint, "cgroup.subtree_control");
+        var wasEnabled = File.ReadAllText(subtree).Split(' ', '\n').Contains("hugetlb");
+        try
+        {
+            var id = NewId();
+            var bundle = WithResources(id, """{ "hugepageLimits": [{ "pageSize": "2MB", "limit": 4194304 }] }""", "cat", "/sys/fs/cgroup/unified/hugetlb.2MB.max");
+            RunOk(bundle, id).Trim().Should().Be("4194304", "the container's own unified cgroup holds the limit");
+        }
+        finally
+        {
+            // The runtime enabled the controller from the root of the host's unified tree down: put the root
+            // back as it was, after the test's parent cgroup below it (the kernel refuses while a child has it).
+            if (!wasEnabled)
+                foreach (var file in new[] { Path.Combine(unified.MountPoint, CgroupParent, "cgroup.subtree_control"), subtree })
+                    Runtime.Shell($"[ -e '{file}' ] && echo -hugetlb > '{file}'");
+        }
+    }
+
     private static void WaitForOutput(string file, string text)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
