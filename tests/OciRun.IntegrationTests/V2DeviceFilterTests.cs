@@ -105,6 +105,14 @@ public sealed class V2DeviceFilterTests(Xunit.Abstractions.ITestOutputHelper out
         }
     }
 
+    [RootFact]
+    public void A_directory_outside_the_v2_hierarchy_is_refused_with_the_reason()
+    {
+        var apply = () => V2DeviceFilter.Apply(Path.GetTempPath(), Rules("deny a"));
+        apply.Should().Throw<LibContainer.ContainerError>()
+            .WithMessage("linux.resources.devices: list the device programs of cgroup *: not a directory of the cgroup v2 hierarchy");
+    }
+
     /// <summary>
     /// The same random rule lists written to a v1 devices cgroup (as oci-run
     /// does on v1) and turned into a program on a v2 cgroup: the kernel gives
@@ -145,9 +153,10 @@ public sealed class V2DeviceFilterTests(Xunit.Abstractions.ITestOutputHelper out
             rules.Add(new DeviceRule
             {
                 Allow = random.Next(2) == 0,
-                Type = random.Next(10) switch { 0 => "a", < 4 => "b", _ => "c" },
-                Major = random.Next(3) switch { 0 => null, 1 => 1, _ => 8 },
-                Minor = random.Next(4) switch { 0 => null, 1 => 3, 2 => 5, _ => random.Next(10) },
+                // Few patterns, so that later rules often edit what earlier ones made, on the devices Probe tries.
+                Type = random.Next(10) switch { 0 => "a", < 3 => "b", _ => "c" },
+                Major = random.Next(4) switch { 0 => null, 3 => 8, _ => 1 },
+                Minor = random.Next(4) switch { 0 => null, 1 => 3, 2 => 5, _ => 7 },
                 Access = new string(Enumerable.Range(0, random.Next(1, 5)).Select(_ => "rwm"[random.Next(3)]).ToArray()),
             });
         }

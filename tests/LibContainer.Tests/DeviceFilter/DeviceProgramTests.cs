@@ -158,6 +158,6 @@ public sealed class DeviceProgramTests
     {
         var policy = DevicePolicy.FromRules(Parse("deny a", "allow c 1:3 r", "allow c 1:3 w", "allow b 8:0 r", "deny b 8:0 r"));
         policy.DefaultAllow.Should().BeFalse();
-        policy.Exceptions.Should().Equal(new DeviceException(DeviceType.Char, 1, 3, DeviceAccess.Read | DeviceAccess.Write));
+        policy.Exceptions.Should().Equal(new ExceptedDevices(DeviceType.Char, 1, 3, DeviceAccess.Read | DeviceAccess.Write));
     }
 }

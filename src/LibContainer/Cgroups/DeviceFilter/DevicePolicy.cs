@@ -9,7 +9,7 @@ namespace LibContainer.Cgroups.DeviceFilter;
 /// keeps this state; on v2 the device program is generated from it, so both
 /// give the same answer to every access.
 /// </summary>
-internal sealed record DevicePolicy(bool DefaultAllow, IReadOnlyList<DeviceException> Exceptions)
+internal sealed record DevicePolicy(bool DefaultAllow, IReadOnlyList<ExceptedDevices> Exceptions)
 {
     /// <summary>
     /// Replays the rules as the kernel applies each write, starting from what a
@@ -18,7 +18,7 @@ internal sealed record DevicePolicy(bool DefaultAllow, IReadOnlyList<DeviceExcep
     public static DevicePolicy FromRules(IEnumerable<DeviceRule> rules)
     {
         var defaultAllow = true;
-        var exceptions = new List<DeviceException>();
+        var exceptions = new List<ExceptedDevices>();
         foreach (var rule in rules)
         {
             if (Parse(rule) is not { } exception)
@@ -41,14 +41,14 @@ internal sealed record DevicePolicy(bool DefaultAllow, IReadOnlyList<DeviceExcep
         return new DevicePolicy(defaultAllow, exceptions);
     }
 
-    private static void Add(List<DeviceException> exceptions, DeviceException added)
+    private static void Add(List<ExceptedDevices> exceptions, ExceptedDevices added)
     {
         var i = IndexOfPattern(exceptions, added);
         if (i < 0) exceptions.Add(added);
         else exceptions[i] = exceptions[i] with { Access = exceptions[i].Access | added.Access };
     }
 
-    private static void Remove(List<DeviceException> exceptions, DeviceException removed)
+    private static void Remove(List<ExceptedDevices> exceptions, ExceptedDevices removed)
     {
         var i = IndexOfPattern(exceptions, removed);
         if (i < 0) return;
@@ -57,7 +57,7 @@ internal sealed record DevicePolicy(bool DefaultAllow, IReadOnlyList<DeviceExcep
         else exceptions[i] = exceptions[i] with { Access = left };
     }
 
-    private static int IndexOfPattern(List<DeviceException> exceptions, DeviceException pattern)
+    private static int IndexOfPattern(List<ExceptedDevices> exceptions, ExceptedDevices pattern)
     {
         for (var i = 0; i < exceptions.Count; i++)
             if (exceptions[i].SamePattern(pattern)) return i;
@@ -69,7 +69,7 @@ internal sealed record DevicePolicy(bool DefaultAllow, IReadOnlyList<DeviceExcep
     /// type "a" line, which v1 takes as all devices with all access whatever
     /// follows the "a".
     /// </summary>
-    private static DeviceException? Parse(DeviceRule rule)
+    private static ExceptedDevices? Parse(DeviceRule rule)
     {
         DeviceType type;
         switch (rule.Type)
@@ -79,13 +79,13 @@ internal sealed record DevicePolicy(bool DefaultAllow, IReadOnlyList<DeviceExcep
             case "c": type = DeviceType.Char; break;
             default: throw new ContainerError($"linux.resources.devices: device type \"{rule.Type}\" is not a, b or c");
         }
-        return new DeviceException(type, Number(rule.Major, "major"), Number(rule.Minor, "minor"), Access(rule.Access));
+        return new ExceptedDevices(type, Number(rule.Major, "major"), Number(rule.Minor, "minor"), Access(rule.Access));
     }
 
     // Unset or negative is "*" (DeviceRules writes it so); the kernel takes a 32-bit number, and ~0 is its "*" too.
     private static uint Number(long? value, string what) => value switch
     {
-        null or < 0 => DeviceException.Wildcard,
+        null or < 0 => ExceptedDevices.Wildcard,
         > uint.MaxValue => throw new ContainerError($"linux.resources.devices: {what} number {value} is out of range (at most {uint.MaxValue})"),
         _ => (uint)value.Value,
     };

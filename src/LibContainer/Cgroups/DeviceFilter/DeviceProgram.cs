@@ -36,11 +36,11 @@ internal static class DeviceProgram
     }
 
     /// <summary>Tests that skip to the next block unless the request matches the exception, then its answer.</summary>
-    private static List<BpfInstruction> Block(DeviceException exception, bool defaultAllow)
+    private static List<BpfInstruction> Block(ExceptedDevices exception, bool defaultAllow)
     {
         var block = new List<BpfInstruction> { JumpIfNotEqual32(Type, (int)exception.Type, ToNextBlock) };
-        if (exception.Major != DeviceException.Wildcard) block.Add(JumpIfNotEqual32(Major, unchecked((int)exception.Major), ToNextBlock));
-        if (exception.Minor != DeviceException.Wildcard) block.Add(JumpIfNotEqual32(Minor, unchecked((int)exception.Minor), ToNextBlock));
+        if (exception.Major != ExceptedDevices.Wildcard) block.Add(JumpIfNotEqual32(Major, unchecked((int)exception.Major), ToNextBlock));
+        if (exception.Minor != ExceptedDevices.Wildcard) block.Add(JumpIfNotEqual32(Minor, unchecked((int)exception.Minor), ToNextBlock));
         if (defaultAllow)
         {
             // A denial: v1 denies a request that asks for any of the exception's access ("rw" against "w" is denied).

@@ -98,8 +98,12 @@ internal static class DeviceProgramAttacher
         {
             if (Bpf.Query(cgroup.Value, Bpf.CGROUP_DEVICE, ids, out var count, out flags) == 0)
                 return [.. ids.AsSpan(0, count)];
+            var errno = Syscall.LastErrno;
+            // EBADF: the fd is no cgroup2 directory (a v1 hierarchy's, or no cgroup at all), the first call to see it.
+            if (errno == Errno.EBADF)
+                throw new ContainerError($"{Field}: list the device programs of cgroup {cgroupDirectory}: not a directory of the cgroup v2 hierarchy");
             // ENOSPC: a kernel that takes more programs per cgroup than this one; count says how many.
-            if (Syscall.LastErrno != Errno.ENOSPC || count <= ids.Length)
+            if (errno != Errno.ENOSPC || count <= ids.Length)
                 throw Failed($"list the device programs of cgroup {cgroupDirectory}");
             ids = new uint[count];
         }
