@@ -27,9 +27,8 @@ public sealed class V2Manager(string path, ISyscalls? sys = null) : ICgroupManag
     public void SetResources(Resources? resources)
     {
         if (resources is null) return;
-        // Device control on v2 needs an eBPF program; until it exists, say so rather than run unconfined.
-        if (resources.Devices is { Count: > 0 })
-            throw new ContainerError("linux.resources.devices: device control on cgroup v2 is not supported yet");
+        // v2 has no devices files: the rules become an eBPF program attached to the cgroup.
+        if (resources.Devices is { Count: > 0 } devices) DeviceFilter.V2DeviceFilter.Apply(path, devices);
         Write(resources, update: false);
     }
 
