@@ -34,7 +34,7 @@ public static class Features
             json.WriteBoolean("v2", true);
             json.WriteBoolean("systemd", false);
             json.WriteBoolean("systemdUser", false);
-            json.WriteBoolean("rdma", false);
+            json.WriteBoolean("rdma", true);
             json.WriteEndObject();
             foreach (var disabled in new[] { "seccomp", "apparmor", "selinux", "intelRdt" })
             {
