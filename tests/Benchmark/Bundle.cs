@@ -25,6 +25,34 @@ public static class Bundle
         return dir;
     }
 
+    /// <summary>
+    /// Docker 20.10's config for `docker run --memory 64m --pids-limit 50 --cpus 0.5`
+    /// (tests/EngineConfigs), on the same rootfs, running /bin/true: what an
+    /// engine hands a runtime, with its resource blocks and devices. Its
+    /// seccomp profile and prestart hook are taken out until oci-run has them;
+    /// the files Docker bound in (hosts, resolv.conf, hostname) get stand-ins.
+    /// </summary>
+    public static string MakeFromDocker(string dir, string rootfs)
+    {
+        Directory.CreateDirectory(dir);
+        var config = JsonNode.Parse(File.ReadAllText("tests/EngineConfigs/docker-20.10-limits.json"))!.AsObject();
+        config["root"]!["path"] = rootfs;
+        config["process"]!["args"] = new JsonArray("/bin/true");
+        var linux = config["linux"]!.AsObject();
+        linux.Remove("seccomp");
+        linux.Remove("cgroupsPath"); // each runtime's default: a cgroup per container ID
+        config.Remove("hooks");
+        foreach (var mount in config["mounts"]!.AsArray())
+        {
+            if ((string?)mount!["type"] != "bind") continue;
+            var standIn = Path.Combine(dir, Path.GetFileName((string)mount["destination"]!));
+            File.WriteAllText(standIn, "");
+            mount["source"] = standIn;
+        }
+        File.WriteAllText(Path.Combine(dir, "config.json"), config.ToJsonString());
+        return dir;
+    }
+
     private static void Run(string program, params string[] args)
     {
         using var process = Process.Start(program, args);

@@ -5,6 +5,7 @@ using OciRun.Benchmark;
 var options = Options.Parse(args);
 var work = Directory.CreateTempSubdirectory("ocirun-bench-").FullName;
 var bundle = Bundle.Make(Path.Combine(work, "bundle"), options.OciRun);
+var dockerBundle = Bundle.MakeFromDocker(Path.Combine(work, "docker-bundle"), Path.Combine(bundle, "rootfs"));
 var runtimes = options.Runtimes.Select(r => new Runtime(r.Name, r.Binary, Path.Combine(work, "root-" + r.Name))).ToList();
 Spawner.BecomeSubreaper();
 Console.CancelKeyPress += (_, _) => Cleanup();
@@ -40,12 +41,19 @@ try
             rt.Call("delete", "--force", runId); // runc run deletes by itself; the others too, but make sure
             Spawner.ReapOrphans();
 
+            var dockerId = NextId(rt);
+            var dockerRun = rt.Call("run", "--bundle", dockerBundle, dockerId);
+            if (dockerRun.ExitCode != 0) throw new InvalidOperationException($"{rt.Name} run of Docker's config failed ({dockerRun.ExitCode}); try it by hand with the bundle in {dockerBundle}");
+            rt.Call("delete", "--force", dockerId);
+            Spawner.ReapOrphans();
+
             if (!counted) continue;
             m.Add("lifecycle of /bin/true (ms)", create.Milliseconds + start.Milliseconds + wait + delete.Milliseconds);
             m.Add("create (ms)", create.Milliseconds);
             m.Add("start (ms)", start.Milliseconds);
             m.Add("delete (ms)", delete.Milliseconds);
             m.Add("run of /bin/true (ms)", run.Milliseconds);
+            m.Add("run with Docker's config and limits (ms)", dockerRun.Milliseconds);
             m.Add("peak RSS init (MiB)", initPeak / 1024.0);
         }
     }
