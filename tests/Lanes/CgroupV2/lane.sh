@@ -7,11 +7,13 @@
 #   lane.sh [--timeout SECONDS] [SCRIPT [ARG...]]
 #
 # Without SCRIPT it runs checks.sh with artifacts/bin/oci-run (or $OCIRUN_BIN)
-# and runc, giving it a busybox rootfs made here (fast) rather than in the VM. Output lines that start with LANE- are the lane's: LANE-RESULT
-# lines from the checks, LANE-INFO, LANE-EXIT STATUS (the script's),
-# LANE-BOOT-ERROR, and LANE-UNAVAILABLE when the lane cannot run on this
-# machine. Exit status: the script's, 3 when unavailable, 124 when the VM ran
-# out of time, 125 when it did not boot.
+# and runc, giving it the busybox rootfs prepare.sh made (and keeps).
+#
+# Output lines that start with LANE- are the lane's: LANE-RESULT lines from
+# the checks, LANE-INFO, LANE-EXIT STATUS (the script's), LANE-BOOT-ERROR, and
+# LANE-UNAVAILABLE when the lane cannot run on this machine. Exit status: the
+# script's, 3 when unavailable, 124 when the VM ran out of time, 125 when it
+# did not boot.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
@@ -25,11 +27,12 @@ prepared=$("$here/prepare.sh") || {
   [ "$status" = 3 ] && echo "$prepared"
   exit "$status"
 }
-read -r vmlinux initramfs <<<"$prepared"
+read -r vmlinux initramfs rootfs <<<"$prepared"
 cache=$(dirname "$(dirname "$vmlinux")")
 
-# The job, and what it reads, live in the cache: the guest sees the host's
-# files read-only, and /run as an empty tmpfs.
+# The job lives in the cache: the guest sees the host's files read-only, but
+# /run as an empty tmpfs.
+find "$cache" -maxdepth 1 -name 'run.*' -mmin +720 -exec rm -rf {} + # left by a lane.sh that was killed
 run=$(mktemp -d "$cache/run.XXXXXX")
 qemu=
 cleanup() {
@@ -40,8 +43,7 @@ trap cleanup EXIT
 trap 'exit 143' TERM INT
 
 if [ $# -eq 0 ]; then
-  "$repo/bundles/busybox/make-rootfs.sh" "$run/rootfs" >&2
-  set -- "$here/checks.sh" --rootfs "$run/rootfs" "${OCIRUN_BIN:-$repo/artifacts/bin/oci-run}"
+  set -- "$here/checks.sh" --rootfs "$rootfs" "${OCIRUN_BIN:-$repo/artifacts/bin/oci-run}"
   runc=$(command -v runc || true)
   if [ -n "$runc" ]; then set -- "$@" "$runc"; else echo "LANE-INFO runc is not installed: no checks with runc"; fi
 fi
@@ -55,19 +57,28 @@ shift
 } >"$run/job"
 : >"$run/out"
 
+# The kernel's options: quiet, since the console is a log; panic=-1 with
+# -no-reboot, so a panic ends qemu; under TCG mitigations and the crypto
+# self-tests cost seconds and test nothing the lane is for.
 qemu-system-x86_64 \
   -accel tcg,thread=multi -cpu max -smp 2 -m 2048 \
   -nodefaults -no-user-config -display none -monitor none -no-reboot \
   -kernel "$vmlinux" -initrd "$initramfs" \
-  -append "console=ttyS0 quiet loglevel=3 panic=-1 mitigations=off cgroup_no_v1=all lane.init=$here/guest.sh lane.job=$run/job" \
+  -append "console=ttyS0 quiet loglevel=3 panic=-1 mitigations=off cryptomgr.notests cgroup_no_v1=all lane.init=$here/guest.sh lane.job=$run/job" \
   -serial "file:$run/console" \
   -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
   -device virtio-serial-pci -chardev "file,id=out,path=$run/out" -device virtconsole,chardev=out \
   </dev/null >"$run/qemu.log" 2>&1 &
 qemu=$!
+launched=$(date +%s.%N)
 
 deadline=$(($(date +%s) + timeout))
-while kill -0 "$qemu" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.1; done
+booted=
+while kill -0 "$qemu" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do
+  # The guest's first line comes once it runs from the host's root.
+  if [ -z "$booted" ] && [ -s "$run/out" ]; then booted=$(date +%s.%N); fi
+  sleep 0.1
+done
 timed_out=0
 if kill -0 "$qemu" 2>/dev/null; then
   timed_out=1
@@ -78,7 +89,9 @@ qemu=
 
 tr -d '\r' <"$run/out" # the guest's tty turns \n into \r\n
 status=$(sed -n 's/^LANE-EXIT \([0-9]*\)\r*$/\1/p' "$run/out" | tail -n1)
-echo "LANE-INFO lane took $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s (preparation and VM)"
+seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+[ -z "$booted" ] || echo "LANE-INFO boot took $(seconds "$launched" "$booted") s (qemu started to the guest's first line)"
+echo "LANE-INFO lane took $(seconds "$start" "$(date +%s.%N)") s (preparation and VM)"
 if [ "$timed_out" = 1 ]; then
   echo "LANE-BOOT-ERROR the VM was still running after ${timeout}s and was killed; its console ends with:"
   tail -n 20 "$run/console" | tr -d '\r' | sed 's/^/  /'

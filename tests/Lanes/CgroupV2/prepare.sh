@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Prepares what the cgroup v2 lane boots, cached so a second run downloads
 # nothing: Debian's kernel (apt-get download, unpacked into the cache, never
-# installed into the host's /boot) and an initramfs of busybox-static, the
-# kernel's 9p and virtio modules and initramfs-init.sh. Installs the Debian
-# packages the lane needs when they are missing. Prints "VMLINUX INITRAMFS";
+# installed into the host's /boot), an initramfs of busybox-static, the
+# kernel's 9p and virtio modules and initramfs-init.sh, and the checks' busybox
+# rootfs. Installs the Debian packages the lane needs when they are missing.
+# Prints "VMLINUX INITRAMFS ROOTFS";
 # when the lane cannot run here (no qemu and none to install, no kernel to be
 # had) prints "LANE-UNAVAILABLE REASON" instead and exits 3; exits 1 on any
 # other failure.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
 cache=${OCIRUN_LANE_CACHE:-/var/cache/oci-run-lane}
 export DEBIAN_FRONTEND=noninteractive
 
@@ -140,4 +142,14 @@ if [ ! -f "$initramfs" ]; then
   rm -f "$dir"/initramfs-*.cpio
   make_initramfs "$dir" "$initramfs"
 fi
-echo "$dir/vmlinux $initramfs"
+# Made here, not in the VM, where its ~400 ln processes take a minute under TCG.
+recipe=$repo/bundles/busybox/make-rootfs.sh
+key=$(cat "$recipe" /bin/busybox | sha256sum | cut -c1-16)
+rootfs="$cache/rootfs-$key"
+if [ ! -d "$rootfs" ]; then
+  rm -rf "$cache"/rootfs-*
+  "$recipe" "$rootfs.tmp" >&2
+  mv "$rootfs.tmp" "$rootfs"
+fi
+
+echo "$dir/vmlinux $initramfs $rootfs"
