@@ -75,9 +75,14 @@ echo end'
 
 # ---- helpers for the checks ------------------------------------------------
 
-pass() { echo "pass $*" >"$work/result"; exit 0; }
-fail() { echo "fail $*" >"$work/result"; exit 0; }
-skip() { echo "skip $*" >"$work/result"; exit 0; }
+# The check's result, its message on one line; it ends the check.
+result() {
+  printf '%s %s\n' "$1" "$(printf '%s' "$2" | tr '\n' ' ' | cut -c1-1000)" >"$work/result"
+  exit 0
+}
+pass() { result pass "$*"; }
+fail() { result fail "$*"; }
+skip() { result skip "$*"; }
 
 rt() { "$runtime" --root "$work/state" "$@"; }
 
@@ -127,7 +132,7 @@ run_container() {
 
 # ---- the runner ------------------------------------------------------------
 
-# One check with one runtime, in this process (started by run_checks).
+# One check with one runtime, in this process (started by the loop at the end).
 if [ "${1:-}" = --one ]; then
   runtime=$2 check=$3 work=$4 base=$5
   id=$check
@@ -140,14 +145,14 @@ fi
 
 # Deletes what a check left: its containers, the lane's cgroups, its files.
 clear_after() {
-  runtime=$1 work=$2
-  for id in $("$runtime" --root "$work/state" list -q 2>/dev/null); do
-    "$runtime" --root "$work/state" delete --force "$id" >/dev/null 2>&1 || true
+  local left
+  for left in $("$1" --root "$2/state" list -q 2>/dev/null); do
+    "$1" --root "$2/state" delete --force "$left" >/dev/null 2>&1 || true
   done
   if [ -d /sys/fs/cgroup/oci-run-lane ]; then
     find /sys/fs/cgroup/oci-run-lane -depth -type d -exec rmdir {} \; 2>/dev/null || true
   fi
-  rm -rf "$work"
+  rm -rf "$2"
 }
 
 rootfs=

@@ -4,10 +4,9 @@
 # installed into the host's /boot), an initramfs of busybox-static, the
 # kernel's 9p and virtio modules and initramfs-init.sh, and the checks' busybox
 # rootfs. Installs the Debian packages the lane needs when they are missing.
-# Prints "VMLINUX INITRAMFS ROOTFS";
-# when the lane cannot run here (no qemu and none to install, no kernel to be
-# had) prints "LANE-UNAVAILABLE REASON" instead and exits 3; exits 1 on any
-# other failure.
+# Prints "VMLINUX INITRAMFS ROOTFS"; when the lane cannot run here (no qemu
+# and none to install, no kernel to be had) prints "LANE-UNAVAILABLE REASON"
+# instead and exits 3; exits 1 on any other failure.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../../.." && pwd)
@@ -46,17 +45,14 @@ kernel_package() {
     sed -n 's/^Depends: \(linux-image-[^ ,]*\).*/\1/p' | head -n1
 }
 
-# Unpacks vmlinuz and the lane's modules of one kernel into $cache/RELEASE.
-fetch_kernel() {
-  local package=$1 release=${1#linux-image-} tmp
-  tmp=$(mktemp -d "$cache/download.XXXXXX")
-  scratch+=("$tmp")
-  log "downloading $package"
-  (cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "$package") || unavailable "could not download $package"
+# Unpacks vmlinux and the lane's modules from the kernel package downloaded
+# into $1 into $cache/RELEASE.
+unpack_kernel() {
+  local tmp=$1 release=$2
   local patterns=("./boot/vmlinuz-$release")
   for m in $modules; do patterns+=("*/modules/$release/*/$m.ko"); done
   # A module may be built in: then it is not in the package, and tar's
-  # complaint about it is checked by the loop below instead.
+  # complaint about it is checked by check_modules instead.
   dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$tmp" --wildcards "${patterns[@]}" 2>/dev/null || true
   mkdir -p "$tmp/lane/modules"
   unpack_vmlinux "$tmp/boot/vmlinuz-$release" "$tmp/lane/vmlinux"
@@ -119,18 +115,30 @@ command -v qemu-system-x86_64 >/dev/null || unavailable "qemu-system-x86_64 is n
 [ -x /bin/busybox ] || unavailable "/bin/busybox is not installed (Debian package busybox-static)"
 command -v xz >/dev/null || unavailable "xz is not installed (Debian package xz-utils)"
 
-package=$(kernel_package)
-if [ -z "$package" ] && [ "$(id -u)" = 0 ]; then
-  apt-get update -qq
+# The kernel linux-image-amd64 names. Where the package lists are missing, or
+# stale and name a package the mirror no longer has, they are refreshed once;
+# offline, the newest kernel already cached will do.
+release=
+for attempt in 1 2; do
   package=$(kernel_package)
-fi
-if [ -n "$package" ]; then
-  release=${package#linux-image-}
-  [ -f "$cache/$release/vmlinux" ] || fetch_kernel "$package"
-else
-  # No package lists (offline): the newest kernel already cached will do.
+  if [ -n "$package" ]; then
+    release=${package#linux-image-}
+    [ -f "$cache/$release/vmlinux" ] && break
+    tmp=$(mktemp -d "$cache/download.XXXXXX")
+    scratch+=("$tmp")
+    log "downloading $package"
+    if (cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "$package"); then
+      unpack_kernel "$tmp" "$release"
+      break
+    fi
+    release=
+  fi
+  [ "$attempt" = 1 ] && [ "$(id -u)" = 0 ] || break
+  apt-get update -qq || break
+done
+if [ -z "$release" ]; then
   release=$(cd "$cache" && ls -d */vmlinux 2>/dev/null | sed 's,/vmlinux$,,' | sort -V | tail -n1)
-  [ -n "$release" ] || unavailable "no Debian kernel: apt-cache knows no linux-image-amd64 and $cache has none"
+  [ -n "$release" ] || unavailable "no Debian kernel: linux-image-amd64 could not be found or downloaded and $cache has none"
 fi
 dir="$cache/$release"
 check_modules "$dir"
