@@ -49,6 +49,8 @@ if [ $# -eq 0 ]; then
 fi
 script=$(realpath "$1")
 shift
+# The guest finds its init and job through the kernel's command line, split at spaces.
+case "$here$run" in *[[:space:]]*) echo "LANE-BOOT-ERROR the lane cannot run from a path with spaces: $here"; exit 125 ;; esac
 
 {
   printf 'cd /\nexec sh'
