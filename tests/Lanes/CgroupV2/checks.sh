@@ -1,0 +1,200 @@
+#!/bin/sh
+# The cgroup v2 lane's checks: run inside the lane's VM (lane.sh) as root on a
+# pure cgroup v2 host, with each runtime given, oci-run first:
+#
+#   checks.sh [--rootfs DIR] OCIRUN [RUNTIME...]
+#
+# --rootfs gives a busybox rootfs made by bundles/busybox/make-rootfs.sh
+# outside the VM (lane.sh does): made inside, under TCG, it takes a minute.
+#
+# prints one line per check and runtime:
+#
+#   LANE-RESULT RUNTIME CHECK pass|fail|skip MESSAGE
+#
+# A check is a function check_NAME, listed in CHECKS. It runs in a process of
+# its own with a time limit, in $work (an empty directory on a tmpfs), with
+# `rt` to call the runtime with a private --root, and ends by calling pass,
+# fail or skip with a one-line message. What it leaves behind (containers,
+# cgroups, files) is cleared after it. Every bundle's config.json is oci-run's
+# `spec` (runc's default), so every runtime gets the same config.
+set -eu
+
+CHECKS="cgroup_namespace_root cgroup_dir_lifecycle default_device_rules"
+LIMIT=60 # seconds per check; a hung container must not take the whole VM's time
+
+# ---- the checks ------------------------------------------------------------
+
+# The container sees its own cgroup as the root of its cgroup namespace
+# (spec's default has a cgroup namespace).
+check_cgroup_namespace_root() {
+  new_bundle cat /proc/self/cgroup
+  without_device_rules # default_device_rules checks those
+  run_container
+  [ "$status" -eq 0 ] || fail "run exited $status: $output"
+  [ "$output" = "0::/" ] || fail "expected the single line 0::/ but got: $output"
+  pass "/proc/self/cgroup is 0::/"
+}
+
+# create makes the container's cgroup with init in it; delete removes it.
+check_cgroup_dir_lifecycle() {
+  new_bundle sleep 600
+  without_device_rules
+  rt create --bundle "$bundle" --pid-file "$work/pid" "$id" </dev/null >"$work/create.log" 2>&1 ||
+    fail "create exited $?: $(oneline "$work/create.log")"
+  [ -d "$cgroup" ] || fail "no $cgroup after create"
+  pid=$(cat "$work/pid")
+  grep -qx "$pid" "$cgroup/cgroup.procs" || fail "init ($pid) is not in $cgroup/cgroup.procs: $(oneline "$cgroup/cgroup.procs")"
+  rt delete "$id" >"$work/delete.log" 2>&1 || fail "delete of the created container exited $?: $(oneline "$work/delete.log")"
+  [ ! -d "$cgroup" ] || fail "$cgroup is still there after delete"
+  pass "$cgroup held init $pid after create and was gone after delete"
+}
+
+# spec's default device rules (deny all; the runtime adds the standard
+# devices): the standard devices open, a device node outside them does not.
+# Block 7:0 is a loop device; without a working filter its open fails with
+# ENXIO (the driver is not loaded), with one with EPERM.
+check_default_device_rules() {
+  new_bundle sh -c 'head -c1 /dev/null && echo null-ok
+[ "$(head -c1 /dev/zero | wc -c)" = 1 ] && echo zero-ok
+mknod /tmp/blk b 7 0 && echo mknod-ok
+head -c1 /tmp/blk
+echo end'
+  # A writable rootfs and CAP_MKNOD, so that only the device rules stop the open.
+  edit_config 's/"readonly": true/"readonly": false/'
+  edit_config 's/"CAP_KILL"/"CAP_KILL", "CAP_MKNOD"/g'
+  run_container
+  [ "$status" -eq 0 ] || fail "run exited $status: $output"
+  for line in null-ok zero-ok mknod-ok end; do
+    printf '%s\n' "$output" | grep -qx "$line" || fail "the container did not print $line: $output"
+  done
+  case "$output" in
+    *"Operation not permitted"*) pass "/dev/null and /dev/zero open; a mknod-ed block device 7:0 does not (EPERM)" ;;
+    *) fail "opening a block device outside the rules did not fail with EPERM: $output" ;;
+  esac
+}
+
+# ---- helpers for the checks ------------------------------------------------
+
+# The check's result, its message on one line; it ends the check.
+result() {
+  printf '%s %s\n' "$1" "$(printf '%s' "$2" | tr '\n' ' ' | cut -c1-1000)" >"$work/result"
+  exit 0
+}
+pass() { result pass "$*"; }
+fail() { result fail "$*"; }
+skip() { result skip "$*"; }
+
+rt() { "$runtime" --root "$work/state" "$@"; }
+
+# A file's content on one line, for messages.
+oneline() { tr '\n' ' ' <"$1" | cut -c1-400; }
+
+# $bundle: a copy of the busybox rootfs and spec's config.json with the given
+# args and the cgroupsPath $cgpath (host directory $cgroup).
+new_bundle() {
+  bundle=$work/bundle
+  mkdir -p "$bundle"
+  cp -a "$base/rootfs" "$bundle/rootfs"
+  args=
+  for a in "$@"; do args="$args${args:+, }$(json_string "$a")"; done
+  # spec writes "args": [ "sh" ] over three lines and "linux": { alone on a line.
+  sed -e '/^    "args": \[$/,/^    \],$/c\    "args": ['"$(printf '%s' "$args" | sed 's/\\/\\\\/g')"'],' \
+    -e 's|^  "linux": {$|  "linux": {\n    "cgroupsPath": "'"$cgpath"'",|' \
+    "$base/config.json" >"$bundle/config.json"
+  grep -q '"cgroupsPath"' "$bundle/config.json" && ! grep -qx '      "sh"' "$bundle/config.json" ||
+    fail "could not set args and cgroupsPath in spec's config.json (has its layout changed?)"
+}
+
+# A JSON string of a shell string: quotes, backslashes, tabs and newlines escaped
+# (sed -z reads it whole, newlines included: one process, which counts under TCG).
+json_string() {
+  printf '%s' "$1" | sed -z -e 's/\\/\\\\/g; s/"/\\"/g; s/\t/\\t/g; s/\n/\\n/g; s/^/"/; s/$/"/'
+}
+
+# Applies a sed expression to the bundle's config.json; fails the check if it changed nothing.
+edit_config() {
+  cp "$bundle/config.json" "$work/config.before"
+  sed -i -e "$1" "$bundle/config.json"
+  ! cmp -s "$work/config.before" "$bundle/config.json" || fail "config edit '$1' changed nothing"
+}
+
+# Drops linux.resources (spec's device rules) from the bundle's config.
+without_device_rules() { edit_config '/^    "resources": {$/,/^    },$/d'; }
+
+# Sets linux.resources to the JSON object given (on one line), in place of spec's device rules.
+with_resources() { edit_config '/^    "resources": {$/,/^    },$/c\    "resources": '"$(printf '%s' "$1" | sed 's/\\/\\\\/g')"','; }
+
+# run of the bundle: $status and $output (stdout and stderr, the runtime's and the container's).
+run_container() {
+  status=0
+  output=$(rt run --bundle "$bundle" "$id" </dev/null 2>&1) || status=$?
+}
+
+# ---- the runner ------------------------------------------------------------
+
+# One check with one runtime, in this process (started by the loop at the end).
+if [ "${1:-}" = --one ]; then
+  runtime=$2 check=$3 work=$4 base=$5
+  id=$check
+  cgpath=/oci-run-lane/${runtime##*/}-$check
+  cgroup=/sys/fs/cgroup$cgpath
+  cd "$work"
+  "check_$check"
+  fail "ended without a result"
+fi
+
+# Deletes what a check left: its containers, the lane's cgroups, its files.
+clear_after() {
+  local left
+  for left in $("$1" --root "$2/state" list -q 2>/dev/null); do
+    "$1" --root "$2/state" delete --force "$left" >/dev/null 2>&1 || true
+  done
+  if [ -d /sys/fs/cgroup/oci-run-lane ]; then
+    find /sys/fs/cgroup/oci-run-lane -depth -type d -exec rmdir {} \; 2>/dev/null || true
+  fi
+  rm -rf "$2"
+}
+
+rootfs=
+if [ "${1:-}" = --rootfs ]; then rootfs=$2; shift 2; fi
+[ $# -ge 1 ] || { echo "usage: $0 [--rootfs DIR] OCIRUN [RUNTIME...]" >&2; exit 2; }
+ocirun=$1
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
+
+# Everything on a tmpfs of its own, unmounted at the end.
+base=$(mktemp -d /tmp/lane-checks.XXXXXX)
+mount -t tmpfs -o mode=700 tmpfs "$base"
+trap 'umount -l "$base"; rmdir "$base"' EXIT
+
+started=$(date +%s)
+if [ -n "$rootfs" ]; then
+  cp -a "$rootfs" "$base/rootfs"
+else
+  bash "$repo/bundles/busybox/make-rootfs.sh" "$base/rootfs" >"$base/rootfs.log" 2>&1 ||
+    { echo "LANE-BOOT-ERROR make-rootfs.sh failed: $(oneline "$base/rootfs.log")"; exit 1; }
+fi
+(cd "$base" && "$ocirun" spec) >"$base/spec.log" 2>&1 ||
+  { echo "LANE-BOOT-ERROR $ocirun spec failed: $(oneline "$base/spec.log")"; exit 1; }
+echo "LANE-INFO the busybox rootfs and spec's config took $(($(date +%s) - started)) s"
+
+for runtime in "$@"; do
+  name=${runtime##*/}
+  started=$(date +%s)
+  for check in $CHECKS; do
+    work=$base/$name-$check
+    mkdir "$work"
+    status=0
+    timeout -k 5 "$LIMIT" sh "$0" --one "$runtime" "$check" "$work" "$base" </dev/null >"$work/log" 2>&1 || status=$?
+    if [ -s "$work/result" ]; then
+      read -r result <"$work/result"
+    elif [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+      result="fail did not finish within ${LIMIT}s: $(oneline "$work/log")"
+    else
+      result="fail ended with status $status and no result: $(oneline "$work/log")"
+    fi
+    clear_after "$runtime" "$work"
+    echo "LANE-RESULT $name $check $result"
+  done
+  echo "LANE-INFO checks with $name took $(($(date +%s) - started)) s"
+done
