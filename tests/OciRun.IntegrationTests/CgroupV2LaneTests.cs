@@ -16,7 +16,11 @@ public sealed class CgroupV2LaneTests(CgroupV2Lane lane) : IClassFixture<CgroupV
     private const string CgroupNamespaceRoot = "cgroup_namespace_root";
     private const string CgroupDirLifecycle = "cgroup_dir_lifecycle";
     private const string DefaultDeviceRules = "default_device_rules";
-    private static readonly string[] Checks = [CgroupNamespaceRoot, CgroupDirLifecycle, DefaultDeviceRules];
+    private const string MemoryLimit = "memory_limit";
+    private const string PidsLimit = "pids_limit";
+    private const string CpuLimits = "cpu_limits";
+    private const string UpdateLive = "update_live";
+    private static readonly string[] Checks = [CgroupNamespaceRoot, CgroupDirLifecycle, DefaultDeviceRules, MemoryLimit, PidsLimit, CpuLimits, UpdateLive];
 
     private void Passes(string runtime, string check)
     {
@@ -27,6 +31,30 @@ public sealed class CgroupV2LaneTests(CgroupV2Lane lane) : IClassFixture<CgroupV
 
     [RootFact]
     public void The_lane_host_is_pure_cgroup_v2() => Passes("lane", "pure-v2");
+
+    [RootFact]
+    public void OciRun_memory_hog_is_killed_at_memory_max() => Passes(OciRun, MemoryLimit);
+
+    [RootFact]
+    public void Runc_memory_hog_is_killed_at_memory_max() => Passes(Runc, MemoryLimit);
+
+    [RootFact]
+    public void OciRun_fork_bomb_stops_at_pids_max() => Passes(OciRun, PidsLimit);
+
+    [RootFact]
+    public void Runc_fork_bomb_stops_at_pids_max() => Passes(Runc, PidsLimit);
+
+    [RootFact]
+    public void OciRun_cpu_shares_become_a_weight_and_quota_cpu_max() => Passes(OciRun, CpuLimits);
+
+    [RootFact]
+    public void Runc_cpu_shares_become_a_weight_and_quota_cpu_max() => Passes(Runc, CpuLimits);
+
+    [RootFact]
+    public void OciRun_update_lowers_a_live_limit_the_container_feels() => Passes(OciRun, UpdateLive);
+
+    [RootFact]
+    public void Runc_update_lowers_a_live_limit_the_container_feels() => Passes(Runc, UpdateLive);
 
     [RootFact]
     public void OciRun_container_sees_its_own_cgroup() => Passes(OciRun, CgroupNamespaceRoot);
@@ -40,7 +68,6 @@ public sealed class CgroupV2LaneTests(CgroupV2Lane lane) : IClassFixture<CgroupV
     [RootFact]
     public void Runc_create_makes_the_cgroup_and_delete_removes_it() => Passes(Runc, CgroupDirLifecycle);
 
-    // Fails until device control on cgroup v2 (an eBPF device filter) lands.
     [RootFact]
     public void OciRun_enforces_the_default_device_rules() => Passes(OciRun, DefaultDeviceRules);
 

@@ -19,7 +19,7 @@
 # `spec` (runc's default), so every runtime gets the same config.
 set -eu
 
-CHECKS="cgroup_namespace_root cgroup_dir_lifecycle default_device_rules"
+CHECKS="cgroup_namespace_root cgroup_dir_lifecycle default_device_rules memory_limit pids_limit cpu_limits update_live"
 LIMIT=60 # seconds per check; a hung container must not take the whole VM's time
 
 # ---- the checks ------------------------------------------------------------
@@ -70,6 +70,59 @@ echo end'
   case "$output" in
     *"Operation not permitted"*) pass "/dev/null and /dev/zero open; a mknod-ed block device 7:0 does not (EPERM)" ;;
     *) fail "opening a block device outside the rules did not fail with EPERM: $output" ;;
+  esac
+}
+
+# A 24 MiB string in the shell is killed at a 16 MiB limit without swap;
+# on v2 memory+swap 16 MiB over 16 MiB of memory is memory.swap.max 0.
+check_memory_limit() {
+  new_bundle sh -c "x=\$(head -c 25165824 /dev/zero | tr '\\0' a); echo allocated \${#x}"
+  with_resources '{ "memory": { "limit": 16777216, "swap": 16777216 } }'
+  run_container
+  [ "$status" -eq 137 ] || fail "expected the OOM killer's SIGKILL (137), got $status: $output"
+  case "$output" in *allocated*) fail "the hog was not stopped: $output" ;; esac
+  pass "a 24 MiB hog is OOM-killed at memory.max 16 MiB"
+}
+
+# A fork bomb stops at pids.max.
+check_pids_limit() {
+  new_bundle sh -c 'for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do sleep 30 & done; echo all forked'
+  with_resources '{ "pids": { "limit": 8 } }'
+  run_container
+  case "$output" in
+    *"all forked"*) fail "20 processes forked under pids.max 8: $output" ;;
+    *"can't fork"*) pass "fork fails at pids.max 8" ;;
+    *) fail "expected can't fork, got status $status: $output" ;;
+  esac
+}
+
+# cpu shares become cpu.weight with runc's conversion (1024 -> 39); quota and period are cpu.max.
+check_cpu_limits() {
+  new_bundle sleep 600
+  with_resources '{ "cpu": { "shares": 1024, "quota": 50000, "period": 100000 } }'
+  rt create --bundle "$bundle" "$id" </dev/null >"$work/create.log" 2>&1 || fail "create exited $?: $(oneline "$work/create.log")"
+  weight=$(cat "$cgroup/cpu.weight") max=$(cat "$cgroup/cpu.max")
+  rt delete --force "$id" >/dev/null 2>&1 || true
+  [ "$weight" = 39 ] || fail "cpu.weight is $weight, expected 39"
+  [ "$max" = "50000 100000" ] || fail "cpu.max is '$max', expected '50000 100000'"
+  pass "cpu.weight 39, cpu.max 50000 100000"
+}
+
+# update lowers pids.max of a running container, which then cannot fork.
+check_update_live() {
+  new_bundle sh -c 'while [ ! -e /go ]; do sleep 0.1; done; for i in 1 2 3 4 5 6 7 8 9 10; do sleep 30 & done; echo all forked'
+  with_resources '{ "pids": { "limit": 100 }, "memory": { "limit": 268435456 } }'
+  edit_config 's/"readonly": true/"readonly": false/'
+  rt run -d --bundle "$bundle" "$id" </dev/null >"$work/log.txt" 2>&1 || fail "run -d exited $?: $(oneline "$work/log.txt")"
+  rt update --pids-limit 5 --memory 128m "$id" >"$work/update.log" 2>&1 || fail "update exited $?: $(oneline "$work/update.log")"
+  [ "$(cat "$cgroup/pids.max")" = 5 ] || fail "pids.max is $(cat "$cgroup/pids.max") after update"
+  [ "$(cat "$cgroup/memory.max")" = 134217728 ] || fail "memory.max is $(cat "$cgroup/memory.max") after update"
+  touch "$bundle/rootfs/go"
+  for _ in $(seq 100); do [ "$(rt state "$id" | grep -c '"stopped"')" = 1 ] && break; sleep 0.1; done
+  case "$(cat "$work/log.txt")" in
+    *"all forked"*) fail "10 processes forked after pids.max was lowered to 5" ;;
+    *"can't fork"*) pass "after update the container cannot fork past pids.max 5" ;;
+    *) fail "expected can't fork: $(oneline "$work/log.txt")" ;;
   esac
 }
 
