@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using LibContainer.Cgroups;
+using LibContainer.Hooks;
 using LibContainer.Interop;
 using LibContainer.Launch;
 using LibContainer.Processes;
@@ -21,8 +22,11 @@ public sealed record CreateOptions(string Id, string Bundle)
 /// The facade over the containers under one --root: create, start, state,
 /// list, kill, delete, run. Each call is one runc command.
 /// </summary>
-public sealed class Containers(string root)
+/// <remarks>`warn` hears what does not fail a command but a person should know (a poststart or poststop hook that failed).</remarks>
+public sealed class Containers(string root, Action<string>? warn = null)
 {
+    private readonly Action<string> _warn = warn ?? (_ => { });
+
     public const string SpecVersion = "1.2.1";
 
     private readonly StateStore _store = new(root);
@@ -68,6 +72,8 @@ public sealed class Containers(string root)
             CgroupPaths = new Dictionary<string, string>(cgroup.Paths),
             CgroupDriver = cgroup.Driver,
             Creating = true,
+            Poststart = spec.Hooks?.Poststart,
+            Poststop = spec.Hooks?.Poststop,
         };
         // The first record comes before anything that could be left behind: if
         // create is killed from here on, `state` and `list` show the container and
@@ -93,6 +99,7 @@ public sealed class Containers(string root)
 
         var config = new InitConfig
         {
+            Id = options.Id,
             Spec = spec,
             SpecJson = specJson,
             Bundle = bundle,
@@ -102,7 +109,17 @@ public sealed class Containers(string root)
             FifoPath = fifo,
             CgroupMounts = CgroupMountSources(layout, cgroup),
         };
-        var initPid = placed.Complete(config).Pid;
+        var hooks = spec.Hooks;
+        Action<int>? runtimeHooks = hooks?.Prestart is { Count: > 0 } || hooks?.CreateRuntime is { Count: > 0 }
+            ? pid =>
+            {
+                // In the runtime namespace, once init's namespaces and mounts exist; a failure fails create.
+                var hookState = new HookState(options.Id, "creating", pid, bundle, spec.Annotations);
+                HookRunner.RunAll(hooks.Prestart, "prestart", hookState);
+                HookRunner.RunAll(hooks.CreateRuntime, "createRuntime", hookState);
+            }
+            : null;
+        var initPid = placed.Complete(config, runtimeHooks).Pid;
         var started = ProcessProbe.Read(initPid) ?? throw new ContainerError("container init exited right after it was ready");
         _store.Save(state with { Pid = initPid, PidStartTime = started.StartTime, Created = Timestamp.UtcNow(), Creating = false });
         if (options.PidFile is { } pidFile)
@@ -127,10 +144,31 @@ public sealed class Containers(string root)
         using (var process = PidFd.Open(state.Pid, state.PidStartTime) ?? throw new ContainerError("cannot start a container that has stopped"))
         using (var reader = Fd.Open(fifo, O.RDONLY | O.NONBLOCK))
         {
-            if (!process.WaitForReadable(reader))
-                throw new ContainerError("container init exited before it could start the process");
+            var first = process.WaitForByte(reader);
+            if (first < 0) throw new ContainerError("container init exited before it could start the process");
+            if (first == 'E') throw new ContainerError(ReadRest(reader)); // a startContainer hook failed
         }
         _store.RemoveFifo(id);
+        RunPoststart(state, state.Pid);
+    }
+
+    private void RunPoststart(ContainerState state, int pid) =>
+        HookRunner.RunAllWarning(state.Poststart, "poststart", new HookState(state.Id, "running", pid, state.Bundle, state.Annotations), _warn);
+
+    // What init wrote to exec.fifo after its first byte, until it closed it.
+    private static unsafe string ReadRest(Fd reader)
+    {
+        var text = new System.Text.StringBuilder();
+        var buffer = stackalloc byte[1024];
+        while (true)
+        {
+            var pfd = new PollFd { Fd = reader.Value, Events = 1 };
+            if (LibC.poll(&pfd, 1, 5000) <= 0) break;
+            var n = LibC.read(reader.Value, buffer, 1024);
+            if (n <= 0) break;
+            text.Append(System.Text.Encoding.UTF8.GetString(buffer, (int)n));
+        }
+        return text.Length > 0 ? text.ToString() : "a startContainer hook failed";
     }
 
     public OciState State(string id)
@@ -236,6 +274,7 @@ public sealed class Containers(string root)
                 process?.KillAndWait();
         // Also what a killed create left: whatever is in the cgroups is killed with them.
         CgroupManagers.FromState(state.CgroupDriver, state.CgroupPaths).Destroy();
+        HookRunner.RunAllWarning(state.Poststop, "poststop", new HookState(id, "stopped", 0, state.Bundle, state.Annotations), _warn);
         _store.Remove(id);
     }
 
@@ -252,9 +291,12 @@ public sealed class Containers(string root)
         try
         {
             _store.RemoveFifo(options.Id);
+            RunPoststart(_store.Load(options.Id), pid);
             onStarted?.Invoke(pid);
             int status = 0;
             Syscall.Check(Syscall.Retry(() => LibC.waitpid(pid, out status, 0)), "wait for the container");
+            // A failed startContainer hook: init wrote its reason to exec.fifo instead of "0".
+            if (reader is not null && ReadRest(reader) is ['E', .. var message]) throw new ContainerError(message);
             return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
         }
         finally

@@ -18,6 +18,7 @@ public static class Features
             json.WriteString("ociVersionMin", "1.0.0");
             json.WriteString("ociVersionMax", Containers.SpecVersion);
             json.WriteStartArray("hooks");
+            foreach (var hook in new[] { "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop" }) json.WriteStringValue(hook);
             json.WriteEndArray();
             json.WriteStartArray("mountOptions");
             foreach (var option in MountOptions.Known) json.WriteStringValue(option);

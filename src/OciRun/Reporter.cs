@@ -54,6 +54,14 @@ public sealed partial class Reporter : IDisposable
         return 1;
     }
 
+    /// <summary>Something that did not fail the command but a person should know: stderr and the log, level "warning".</summary>
+    public void Warning(string message)
+    {
+        message = message.ReplaceLineEndings(" ");
+        StandardOutput.Error($"oci-run: warning: {message}\n");
+        Write("warning", message);
+    }
+
     /// <summary>With --debug: to the log, or to stderr when there is no log, as runc does.</summary>
     public void DebugLine(string message)
     {

@@ -265,25 +265,27 @@ public sealed class SpecValidatorTests
     [InlineData("startContainer")]
     [InlineData("poststart")]
     [InlineData("poststop")]
-    public void Hooks_are_refused_as_not_supported(string kind)
+    public void A_hook_needs_an_absolute_path_and_a_positive_timeout(string kind)
     {
-        List<Hook> list = [new Hook { Path = "/bin/true" }];
+        List<Hook> list = [new Hook { Path = "/bin/true" }, new Hook { Path = "true" }, new Hook { Path = "/bin/true", Timeout = 0 }];
         var hooks = kind switch
         {
-            "prestart" => new Hooks { Prestart = list },
-            "createRuntime" => new Hooks { CreateRuntime = list },
-            "createContainer" => new Hooks { CreateContainer = list },
-            "startContainer" => new Hooks { StartContainer = list },
-            "poststart" => new Hooks { Poststart = list },
-            _ => new Hooks { Poststop = list },
+            "prestart" => new Spec.Hooks { Prestart = list },
+            "createRuntime" => new Spec.Hooks { CreateRuntime = list },
+            "createContainer" => new Spec.Hooks { CreateContainer = list },
+            "startContainer" => new Spec.Hooks { StartContainer = list },
+            "poststart" => new Spec.Hooks { Poststart = list },
+            _ => new Spec.Hooks { Poststop = list },
         };
-        SingleProblem(Specs.Valid() with { Hooks = hooks }).Should().Be($"hooks.{kind}: not supported by oci-run yet");
+        Problems(Specs.Valid() with { Hooks = hooks }).Should().Equal(
+            $"hooks.{kind}[1].path: must be an absolute path, not \"true\"",
+            $"hooks.{kind}[2].timeout: must be a positive number of seconds, not 0");
     }
 
     [Fact]
     public void Empty_hook_lists_ask_for_nothing()
     {
-        Problems(Specs.Valid() with { Hooks = new Hooks { Prestart = [], Poststop = [] } }).Should().BeEmpty();
+        Problems(Specs.Valid() with { Hooks = new Spec.Hooks { Prestart = [], Poststop = [] } }).Should().BeEmpty();
     }
 
     // ---- linux ----
@@ -432,7 +434,7 @@ public sealed class SpecValidatorTests
     [Fact]
     public void Every_problem_is_listed_not_only_the_first()
     {
-        var spec = Specs.WithProcess(p => p with { Cwd = "rel", Terminal = true }) with { Hooks = new Hooks { Prestart = [new Hook { Path = "/x" }] } };
+        var spec = Specs.WithProcess(p => p with { Cwd = "rel", Terminal = true }) with { Hooks = new Spec.Hooks { Prestart = [new Hook { Path = "x" }] } };
         Problems(spec).Should().HaveCount(3)
             .And.Contain(p => p.StartsWith("process.cwd"))
             .And.Contain(p => p.StartsWith("process.terminal"))

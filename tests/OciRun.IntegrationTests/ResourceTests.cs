@@ -131,9 +131,9 @@ public sealed class ResourceTests : ContainerTest
     {
         var id = NewId();
         var bundle = WithResources(id, """{ "pids": { "limit": 10 }, "hugepageLimits": [{ "pageSize": "3MB", "limit": 1048576 }] }""", "true");
-        var result = Runtime.Run("create", "--bundle", bundle.Write().Dir, id);
+        var result = Detached("create", "--bundle", bundle.Write().Dir, id);
         result.ExitCode.Should().Be(1);
-        result.Stderr.Should().Contain("linux.resources.hugepageLimits[0]");
+        result.Stdout.Should().Contain("linux.resources.hugepageLimits[0]");
         Directory.Exists(Path.Combine(Runtime.Root, id)).Should().BeFalse();
         CgroupDirs(id).Should().BeEmpty("a failed create removes the cgroup it made, in every hierarchy");
     }

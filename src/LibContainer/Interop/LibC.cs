@@ -133,6 +133,9 @@ internal static unsafe partial class LibC
     public static partial int posix_spawn_file_actions_destroy(void* actions);
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int posix_spawn(out int pid, string path, void* actions, void* attributes, byte** argv, byte** envp);
+
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int posix_spawnp(out int pid, string file, void* actions, void* attributes, byte** argv, byte** envp);
 
     // From the C stage (Launch/*.c), linked into the binary.

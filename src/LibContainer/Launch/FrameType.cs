@@ -11,4 +11,6 @@ public enum FrameType : uint
     Config = 10,
     Ready = 11,
     Error = 12,
+    HooksRequest = 13,
+    HooksDone = 14,
 }

@@ -55,12 +55,22 @@ internal sealed class InitHandshake(SyncChannel channel, int stage0, Rollback ro
         _stage0 = 0;
     }
 
-    public void ExpectReady()
+    /// <summary>
+    /// Waits for init to be ready. Before pivot_root init may ask for the
+    /// runtime's hooks (prestart, createRuntime): `runHooks` runs them in the
+    /// runtime namespace, and init goes on when told they are done.
+    /// </summary>
+    public void ExpectReady(Action? runHooks)
     {
         var frame = channel.Receive();
         switch (frame)
         {
             case (FrameType.Ready, _):
+                return;
+            case (FrameType.HooksRequest, _) when runHooks is not null:
+                runHooks();
+                channel.Send(FrameType.HooksDone, []);
+                ExpectReady(null); // asked once
                 return;
             case (FrameType.Error, var payload):
                 throw new ContainerError(Encoding.UTF8.GetString(payload));

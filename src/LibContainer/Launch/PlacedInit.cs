@@ -18,13 +18,14 @@ internal sealed class PlacedInit
     /// Sends the config frame and waits until init is blocked on exec.fifo.
     /// From the moment its PID is known, a failed create kills init.
     /// </summary>
-    public ReadyInit Complete(InitConfig config)
+    /// <remarks>`runtimeHooks` (given init's PID) runs when init asks, after its mounts and before pivot_root.</remarks>
+    public ReadyInit Complete(InitConfig config, Action<int>? runtimeHooks = null)
     {
         var pid = _handshake.ExpectChildPid();
         _handshake.Rollback.Push(() => LibC.kill(pid, 9));
         _handshake.ReapStage0();
         _handshake.Send(FrameType.Config, config.Encode());
-        _handshake.ExpectReady();
+        _handshake.ExpectReady(runtimeHooks is null ? null : () => runtimeHooks(pid));
         _handshake.Close();
         return new ReadyInit(pid);
     }

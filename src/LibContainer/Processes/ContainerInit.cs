@@ -1,4 +1,5 @@
 using System.Text;
+using LibContainer.Hooks;
 using LibContainer.Interop;
 using LibContainer.Launch;
 using LibContainer.Rootfs;
@@ -27,13 +28,13 @@ public static class ContainerInit
             var frame = channel.Receive() ?? throw new ContainerError("the parent closed the sync socket before sending the config");
             if (frame.Type != FrameType.Config) throw new ContainerError($"expected the config frame, got {frame.Type}");
             var config = InitConfig.Decode(frame.Payload);
-            var exec = Prepare(config, out var proc, out var fifo);
+            var exec = Prepare(config, () => CreateTimeHooks(config, channel), out var proc, out var fifo);
             // Ready is the end of the handshake: from here on, create records init and
             // `delete --force` can clear it, so init no longer dies with create.
             Syscall.Check(LibC.prctl(Pr.SET_PDEATHSIG, 0, 0, 0, 0), "clear the parent death signal");
             channel.Send(FrameType.Ready, []);
             channel.Dispose();
-            WaitForStart(proc, fifo);
+            WaitForStart(proc, fifo, () => HookRunner.RunAll(config.Spec.Hooks?.StartContainer, "startContainer", StateFor(config, "created")));
             return Exec(exec, config.PreserveFds);
         }
         catch (ContainerError e)
@@ -48,7 +49,28 @@ public static class ContainerInit
 
     private sealed record ExecPlan(string Path, List<string> Args, List<string> Env);
 
-    private static ExecPlan Prepare(InitConfig config, out Fd proc, out Fd fifo)
+    /// <summary>
+    /// After the mounts, before pivot_root: the runtime's hooks (prestart,
+    /// createRuntime), run by create in the runtime namespace when init asks,
+    /// then createContainer, run here in the container's namespaces.
+    /// </summary>
+    private static void CreateTimeHooks(InitConfig config, SyncChannel channel)
+    {
+        var hooks = config.Spec.Hooks;
+        if (hooks?.Prestart is { Count: > 0 } || hooks?.CreateRuntime is { Count: > 0 })
+        {
+            channel.Send(FrameType.HooksRequest, []);
+            var reply = channel.Receive() ?? throw new ContainerError("the parent closed the sync socket while running the hooks");
+            if (reply.Type != FrameType.HooksDone) throw new ContainerError($"expected the hooks-done frame, got {reply.Type}");
+        }
+        HookRunner.RunAll(hooks?.CreateContainer, "createContainer", StateFor(config, "creating"));
+    }
+
+    // Seen from the container's own PID namespace, as runc passes it to the hooks run in there.
+    private static HookState StateFor(InitConfig config, string status) =>
+        new(config.Id, status, System.Environment.ProcessId, config.Bundle, config.Spec.Annotations);
+
+    private static ExecPlan Prepare(InitConfig config, Action beforePivot, out Fd proc, out Fd fifo)
     {
         var spec = config.Spec;
         var process = spec.Process!;
@@ -65,7 +87,7 @@ public static class ContainerInit
         // container's own PID namespace, made while the kernel still allows it.
         var privateProc = ProcFs.OpenPrivate();
 
-        new RootfsSetup(config).Run();
+        new RootfsSetup(config).Run(beforePivot);
 
         proc = privateProc ?? ProcFs.OpenMounted();
         if (!string.IsNullOrEmpty(spec.Hostname)) SetHostname(spec.Hostname, domain: false);
@@ -126,10 +148,21 @@ public static class ContainerInit
     /// container. The .NET runtime's own /dev/urandom handle is a character device.
     /// An exec into the container (later) must keep to the same rule.
     /// </remarks>
-    private static void WaitForStart(Fd proc, Fd fifo)
+    private static void WaitForStart(Fd proc, Fd fifo, Action startContainerHooks)
     {
         var fd = Syscall.Retry(() => LibC.openat(proc.Value, $"self/fd/{fifo.Value}", O.WRONLY | O.CLOEXEC, 0));
         Syscall.Check(fd, "open exec.fifo");
+        // `start` is reading now: the startContainer hooks run, and a failure is what start
+        // reads instead of "0" ("E" and the message), so start fails with the hook's reason.
+        try
+        {
+            startContainerHooks();
+        }
+        catch (ContainerError e)
+        {
+            Syscall.WriteAll(fd, Encoding.UTF8.GetBytes("E" + e.Message), "write exec.fifo");
+            throw;
+        }
         Syscall.WriteAll(fd, "0"u8, "write exec.fifo");
         LibC.close(fd);
         fifo.Dispose();

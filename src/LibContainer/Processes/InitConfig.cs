@@ -6,6 +6,8 @@ namespace LibContainer.Processes;
 public sealed record InitConfig
 {
     public required RuntimeSpec Spec { get; init; }
+    /// <summary>The container's ID, for the state the container-namespace hooks read.</summary>
+    public required string Id { get; init; }
     /// <summary>config.json as read by create; init parses it again rather than receiving a second encoding of it.</summary>
     public required byte[] SpecJson { get; init; }
     /// <summary>Absolute host path of the bundle: relative bind sources start there.</summary>
@@ -26,6 +28,7 @@ public sealed record InitConfig
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, Encoder = LibContainer.Spec.MinimalJsonEncoder.Instance }))
         {
             json.WriteStartObject();
+            json.WriteString("id", Id);
             json.WriteString("bundle", Bundle);
             json.WriteString("rootfs", Rootfs);
             json.WriteBoolean("noPivot", NoPivot);
@@ -53,6 +56,7 @@ public sealed record InitConfig
         var root = document.RootElement;
         return new InitConfig
         {
+            Id = root.GetProperty("id").GetString()!,
             Bundle = root.GetProperty("bundle").GetString()!,
             Rootfs = root.GetProperty("rootfs").GetString()!,
             NoPivot = root.GetProperty("noPivot").GetBoolean(),

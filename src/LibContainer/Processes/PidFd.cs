@@ -43,8 +43,8 @@ internal sealed unsafe class PidFd : IDisposable
         }
     }
 
-    /// <summary>Waits until `other` is readable (true) or the process exits (false).</summary>
-    public bool WaitForReadable(Fd other)
+    /// <summary>Waits until `other` is readable and returns its first byte, or -1 when the process exits first.</summary>
+    public int WaitForByte(Fd other)
     {
         const short POLLIN = 1;
         var fds = stackalloc PollFd[2];
@@ -59,10 +59,10 @@ internal sealed unsafe class PidFd : IDisposable
             {
                 byte b;
                 var n = LibC.read(other.Value, &b, 1);
-                if (n == 1) return true;
-                if (n == 0) return false; // the writer closed without a byte: init failed
+                if (n == 1) return b;
+                if (n == 0) return -1; // the writer closed without a byte: init failed
             }
-            if (fds[1].Revents != 0) return false;
+            if (fds[1].Revents != 0) return -1;
             fds[0].Revents = fds[1].Revents = 0;
         }
     }

@@ -18,8 +18,8 @@ internal sealed class RootfsSetup(InitConfig config)
     private readonly string _rootfs = config.Rootfs;
     private readonly RootfsPlan _plan = RootfsPlan.For(config.Spec, config.Bundle, config.NoPivot);
 
-    /// <summary>Everything up to and including pivot_root.</summary>
-    public void Run()
+    /// <summary>Everything up to and including pivot_root; `beforePivot` runs once the mounts are in place (the create-time hooks).</summary>
+    public void Run(Action? beforePivot = null)
     {
         PrepareRoot();
         using (var root = Fd.Open(_rootfs, O.PATH | O.DIRECTORY))
@@ -30,6 +30,7 @@ internal sealed class RootfsSetup(InitConfig config)
             if (_plan.ReadOnlyDev) MakeDevReadOnly(root);
             TryMakeCwd(root);
         }
+        beforePivot?.Invoke();
         if (_plan.Pivot) PivotRoot(); else MoveRoot();
         FinishRoot();
     }

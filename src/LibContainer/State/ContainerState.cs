@@ -21,6 +21,9 @@ public sealed record ContainerState
     /// could be left behind (cgroups, init), and cleared when it is done.
     /// </summary>
     public bool Creating { get; init; }
+    /// <summary>The hooks `start` and `delete` run, kept from config.json: the bundle may have changed since.</summary>
+    public List<Spec.Hook>? Poststart { get; init; }
+    public List<Spec.Hook>? Poststop { get; init; }
 }
 
 public enum ContainerStatus { Creating, Created, Running, Stopped }

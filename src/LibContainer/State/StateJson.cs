@@ -23,6 +23,8 @@ public static class StateJson
         WriteMap(json, "cgroupPaths", s.CgroupPaths);
         if (s.CgroupDriver is not null) json.WriteString("cgroupDriver", s.CgroupDriver);
         if (s.Creating) json.WriteBoolean("creating", true);
+        WriteHooks(json, "poststart", s.Poststart);
+        WriteHooks(json, "poststop", s.Poststop);
         json.WriteEndObject();
     });
 
@@ -36,6 +38,7 @@ public static class StateJson
         uint owner = 0;
         var creating = false;
         Dictionary<string, string>? annotations = null, cgroupPaths = null;
+        List<Spec.Hook>? poststart = null, poststop = null;
         Expect(ref json, JsonTokenType.StartObject);
         while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
         {
@@ -54,6 +57,8 @@ public static class StateJson
                 case "cgroupPaths" when withCgroupPaths: cgroupPaths = ReadMap(ref json); break;
                 case "creating": creating = json.GetBoolean(); break;
                 case "cgroupDriver": driver = json.GetString(); break;
+                case "poststart": poststart = ReadHooks(ref json); break;
+                case "poststop": poststop = ReadHooks(ref json); break;
                 default: json.Skip(); break;
             }
         }
@@ -62,6 +67,7 @@ public static class StateJson
         {
             Id = id, Pid = pid, PidStartTime = startTime, Bundle = bundle, Rootfs = rootfs, Created = created, Owner = owner,
             Annotations = annotations, CgroupPaths = cgroupPaths ?? [], CgroupDriver = driver, Creating = creating,
+            Poststart = poststart, Poststop = poststop,
         };
     }
 
@@ -115,6 +121,65 @@ public static class StateJson
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = LibContainer.Spec.MinimalJsonEncoder.Instance }))
             write(json);
         return buffer.ToArray();
+    }
+
+    private static void WriteHooks(Utf8JsonWriter json, string name, List<Spec.Hook>? hooks)
+    {
+        if (hooks is not { Count: > 0 }) return;
+        json.WriteStartArray(name);
+        foreach (var h in hooks)
+        {
+            json.WriteStartObject();
+            json.WriteString("path", h.Path);
+            WriteList(json, "args", h.Args);
+            WriteList(json, "env", h.Env);
+            if (h.Timeout is { } timeout) json.WriteNumber("timeout", timeout);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
+    private static void WriteList(Utf8JsonWriter json, string name, List<string>? list)
+    {
+        if (list is null) return;
+        json.WriteStartArray(name);
+        foreach (var item in list) json.WriteStringValue(item);
+        json.WriteEndArray();
+    }
+
+    private static List<Spec.Hook> ReadHooks(ref Utf8JsonReader json)
+    {
+        if (json.TokenType != JsonTokenType.StartArray) throw new JsonException("expected an array");
+        var hooks = new List<Spec.Hook>();
+        while (json.Read() && json.TokenType == JsonTokenType.StartObject)
+        {
+            string? path = null;
+            List<string>? args = null, env = null;
+            int? timeout = null;
+            while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = json.GetString();
+                json.Read();
+                switch (name)
+                {
+                    case "path": path = json.GetString(); break;
+                    case "args": args = ReadList(ref json); break;
+                    case "env": env = ReadList(ref json); break;
+                    case "timeout": timeout = json.GetInt32(); break;
+                    default: json.Skip(); break;
+                }
+            }
+            hooks.Add(new Spec.Hook { Path = path, Args = args, Env = env, Timeout = timeout });
+        }
+        return hooks;
+    }
+
+    private static List<string> ReadList(ref Utf8JsonReader json)
+    {
+        if (json.TokenType != JsonTokenType.StartArray) throw new JsonException("expected an array");
+        var list = new List<string>();
+        while (json.Read() && json.TokenType == JsonTokenType.String) list.Add(json.GetString()!);
+        return list;
     }
 
     private static void WriteMap(Utf8JsonWriter json, string name, Dictionary<string, string>? map)

@@ -2,7 +2,7 @@ using LibContainer.Spec;
 
 namespace LibContainer.Validation;
 
-/// <summary>hooks: not run by this runtime yet, so any hook is refused (an empty list asks for nothing).</summary>
+/// <summary>hooks: each names an absolute path, and a timeout, when given, is a positive number of seconds.</summary>
 internal sealed class HookRule : IRule
 {
     public void Check(RuntimeSpec spec, ProblemList problems)
@@ -18,6 +18,13 @@ internal sealed class HookRule : IRule
 
     private static void CheckList(List<Hook>? list, string name, ProblemList problems)
     {
-        if (list is { Count: > 0 }) problems.NotYet($"hooks.{name}");
+        for (var i = 0; i < (list?.Count ?? 0); i++)
+        {
+            var hook = list![i];
+            if (string.IsNullOrEmpty(hook.Path) || !hook.Path.StartsWith('/'))
+                problems.Add($"hooks.{name}[{i}].path", $"must be an absolute path, not {ValueText.Quoted(hook.Path)}");
+            if (hook.Timeout is <= 0)
+                problems.Add($"hooks.{name}[{i}].timeout", $"must be a positive number of seconds, not {hook.Timeout}");
+        }
     }
 }

@@ -3,7 +3,7 @@ using LibContainer;
 namespace OciRun.CommandLine;
 
 /// <summary>What a verb runs with: its arguments and the containers under --root.</summary>
-public sealed class Invocation(ParsedArguments arguments, string root)
+public sealed class Invocation(ParsedArguments arguments, string root, Action<string>? warn = null)
 {
     private Containers? _containers;
 
@@ -16,12 +16,12 @@ public sealed class Invocation(ParsedArguments arguments, string root)
     public int Get(NonNegativeIntFlag flag) => arguments.Get(flag);
 
     /// <summary>The containers under --root, for the verbs that use them (spec and features do not).</summary>
-    public Containers Containers => _containers ??= Open(root);
+    public Containers Containers => _containers ??= Open(root, warn);
 
     /// <summary>The first positional argument, which for most verbs is the container ID.</summary>
     public string Id => arguments.Positional[0];
 
-    private static Containers Open(string root)
+    private static Containers Open(string root, Action<string>? warn)
     {
         // runc makes --root before any command on containers and fails as mkdir does
         // when something in the way is not a directory; so does oci-run, in runc's words.
@@ -30,6 +30,6 @@ public sealed class Invocation(ParsedArguments arguments, string root)
             if (Directory.Exists(path)) break;
             if (File.Exists(path)) throw new ContainerError($"mkdir {path}: not a directory");
         }
-        return new Containers(root);
+        return new Containers(root, warn);
     }
 }

@@ -15,3 +15,12 @@ public sealed class RootFactAttribute : SkippableFactAttribute
     public static bool IsRoot { get; } =
         File.ReadLines("/proc/self/status").First(l => l.StartsWith("Uid:")).Split('\t', StringSplitOptions.RemoveEmptyEntries)[2] == "0";
 }
+
+/// <summary>A theory that runs real containers: skipped without root, as RootFact.</summary>
+public sealed class RootTheoryAttribute : SkippableTheoryAttribute
+{
+    public RootTheoryAttribute()
+    {
+        if (!RootFactAttribute.IsRoot) Skip = "runs real containers: needs root";
+    }
+}
