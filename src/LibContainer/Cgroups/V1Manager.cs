@@ -1,3 +1,5 @@
+using LibContainer.Cgroups.Freezer;
+using LibContainer.Cgroups.Stats;
 using LibContainer.Spec;
 
 namespace LibContainer.Cgroups;
@@ -47,4 +49,16 @@ public sealed class V1Manager(IReadOnlyDictionary<string, string> paths) : ICgro
     {
         foreach (var dir in Paths.Values) CgroupDirectory.Remove(dir);
     }
+
+    public bool Exists() => CgroupDirectory.AnyExists(Paths.Values);
+
+    public void Freeze() => V1Freezer.Freeze(V1Controllers.DirOf(Paths, "freezer"), HostCgroupFiles.Instance);
+
+    public void Thaw() => V1Freezer.Thaw(V1Controllers.DirOf(Paths, "freezer"), HostCgroupFiles.Instance);
+
+    public FreezerState ReadFreezerState() => V1Freezer.Read(V1Controllers.DirOf(Paths, "freezer"), HostCgroupFiles.Instance);
+
+    public CgroupStats Stats() => V1Stats.Read(Paths, HostCgroupFiles.Instance);
+
+    public ulong OomKillCount() => V1Stats.OomKillCount(Paths, HostCgroupFiles.Instance);
 }
