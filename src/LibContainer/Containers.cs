@@ -205,15 +205,16 @@ public sealed class Containers(string root)
     /// </summary>
     private static void SignalAll(ICgroupManager cgroup, int signal)
     {
+        var frozen = true;
         try { cgroup.Freeze(); }
-        catch (ContainerError) { /* no freezer, or it would not freeze (and was thawed): signal anyway */ }
+        catch (ContainerError) { frozen = false; /* no freezer, or it would not freeze (and was thawed): signal anyway */ }
         try
         {
             foreach (var pid in cgroup.Pids()) LibC.kill(pid, signal);
         }
         finally
         {
-            cgroup.Thaw();
+            if (frozen) cgroup.Thaw();
         }
     }
 
