@@ -2,6 +2,9 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using LibContainer.Cgroups;
 using LibContainer.Hooks;
+using LibContainer.Cgroups.Freezer;
+using LibContainer.Cgroups.Stats;
+using LibContainer.Events;
 using LibContainer.Interop;
 using LibContainer.Launch;
 using LibContainer.Processes;
@@ -20,7 +23,7 @@ public sealed record CreateOptions(string Id, string Bundle)
 
 /// <summary>
 /// The facade over the containers under one --root: create, start, state,
-/// list, kill, delete, run. Each call is one runc command.
+/// list, kill, delete, run, pause, resume, events. Each call is one runc command.
 /// </summary>
 /// <remarks>`warn` hears what does not fail a command but a person should know (a poststart or poststop hook that failed).</remarks>
 public sealed class Containers(string root, Action<string>? warn = null)
@@ -28,6 +31,8 @@ public sealed class Containers(string root, Action<string>? warn = null)
     private readonly Action<string> _warn = warn ?? (_ => { });
 
     public const string SpecVersion = "1.2.1";
+
+    private const int SIGKILL = 9;
 
     private readonly StateStore _store = new(root);
 
@@ -138,6 +143,7 @@ public sealed class Containers(string root, Action<string>? warn = null)
         {
             case ContainerStatus.Stopped: throw new ContainerError("cannot start a container that has stopped");
             case ContainerStatus.Running: throw new ContainerError("cannot start an already running container");
+            case ContainerStatus.Paused: throw new ContainerError("cannot start a container in the paused state: `oci-run resume` it first");
         }
         var fifo = _store.FifoOf(id);
         // The pidfd first: once the fifo has a reader, init may exec and exit at any moment.
@@ -208,18 +214,25 @@ public sealed class Containers(string root, Action<string>? warn = null)
     /// As runc 1.1.5: with `all`, whatever is left in the cgroup gets the signal, even
     /// once init has exited (containerd's shim sends `kill --all ID 9` after every exit);
     /// without it, a stopped container is an error in runc's words, which the shim looks for.
+    /// SIGKILL to a paused container's init thaws the cgroup, since a frozen process dies
+    /// only once thawed; any other signal waits for `resume`.
     /// </summary>
     public void Kill(string id, int signal, bool all)
     {
+        using var containerLock = _store.Lock(id); // kill may freeze and thaw the cgroup
         var state = _store.Load(id);
+        var status = _store.StatusOf(state, lockHeld: true);
+        var cgroup = CgroupManagers.FromState(state.CgroupDriver, state.CgroupPaths);
         if (all)
         {
-            foreach (var pid in CgroupManagers.FromState(state.CgroupDriver, state.CgroupPaths).Pids()) LibC.kill(pid, signal);
+            if (status == ContainerStatus.Stopped && !cgroup.Exists()) return;
+            SignalAll(cgroup, signal);
             return;
         }
-        if (_store.StatusOf(state) == ContainerStatus.Stopped) throw NotRunning();
+        if (status == ContainerStatus.Stopped) throw NotRunning();
         using var process = PidFd.Open(state.Pid, state.PidStartTime) ?? throw NotRunning();
         process.Signal(signal);
+        if (status == ContainerStatus.Paused && signal == SIGKILL) cgroup.Thaw();
 
         static ContainerError NotRunning() => new("container not running");
     }
@@ -238,6 +251,75 @@ public sealed class Containers(string root, Action<string>? warn = null)
         if (_store.StatusOf(state, lockHeld: true) == ContainerStatus.Stopped) throw new ContainerError("container not running");
         CgroupManagers.FromState(state.CgroupDriver, state.CgroupPaths).Update(resources with { Devices = null });
     }
+
+    /// <summary>
+    /// runc 1.1.5's kill --all: the cgroup is frozen while the signal goes out, so
+    /// nothing forks past it, and thawed afterwards, which resumes a paused container
+    /// too. Without a freezer the signal goes out all the same.
+    /// </summary>
+    private static void SignalAll(ICgroupManager cgroup, int signal)
+    {
+        var frozen = true;
+        try { cgroup.Freeze(); }
+        catch (ContainerError) { frozen = false; /* no freezer, or it would not freeze (and was thawed): signal anyway */ }
+        try
+        {
+            foreach (var pid in cgroup.Pids()) LibC.kill(pid, signal);
+        }
+        finally
+        {
+            if (frozen) cgroup.Thaw();
+        }
+    }
+
+    /// <summary>Freezes a created or running container's processes (runc's words when it is neither).</summary>
+    public void Pause(string id)
+    {
+        using var containerLock = _store.Lock(id);
+        var state = _store.Load(id);
+        switch (_store.StatusOf(state, lockHeld: true))
+        {
+            case ContainerStatus.Created or ContainerStatus.Running:
+                CgroupManagers.FromState(state.CgroupDriver, state.CgroupPaths).Freeze();
+                return;
+            case ContainerStatus.Paused:
+                throw new ContainerError("container not running: it is paused already");
+            default:
+                throw new ContainerError("container not running");
+        }
+    }
+
+    /// <summary>Thaws a paused container (runc's words when it is not paused).</summary>
+    public void Resume(string id)
+    {
+        using var containerLock = _store.Lock(id);
+        var state = _store.Load(id);
+        if (_store.StatusOf(state, lockHeld: true) != ContainerStatus.Paused) throw new ContainerError("container not paused");
+        CgroupManagers.FromState(state.CgroupDriver, state.CgroupPaths).Thaw();
+    }
+
+    /// <summary>`events --stats`: what the container's cgroup files say now.</summary>
+    public CgroupStats Stats(string id)
+    {
+        var state = _store.Load(id);
+        if (_store.StatusOf(state) == ContainerStatus.Stopped) throw NotRunning(id);
+        return CgroupManagers.FromState(state.CgroupDriver, state.CgroupPaths).Stats();
+    }
+
+    /// <summary>
+    /// `events`: stats every `interval` and OOM events, until the container stops
+    /// (EventStream says how). A stopped container is an error, in runc's words.
+    /// </summary>
+    public IEnumerable<ContainerEvent> Events(string id, TimeSpan interval)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        var state = _store.Load(id);
+        if (_store.StatusOf(state) == ContainerStatus.Stopped) throw NotRunning(id);
+        var init = PidFd.Open(state.Pid, state.PidStartTime) ?? throw NotRunning(id);
+        return EventStream.Of(id, CgroupManagers.FromState(state.CgroupDriver, state.CgroupPaths), init, interval);
+    }
+
+    private static ContainerError NotRunning(string id) => new($"container with id {id} is not running");
 
     public void Delete(string id, bool force)
     {
@@ -266,15 +348,26 @@ public sealed class Containers(string root, Action<string>? warn = null)
             return;
         }
         var status = _store.StatusOf(state, lockHeld: true);
-        if (status == ContainerStatus.Running && !force)
-            throw new ContainerError($"cannot delete container \"{id}\" that is not stopped: running (use --force)");
+        if (status is ContainerStatus.Running or ContainerStatus.Paused && !force)
+            throw new ContainerError($"cannot delete container \"{id}\" that is not stopped: {StatusName(status)} (use --force)");
         _store.EnsureWritable(); // a container whose record cannot be removed keeps running
-        if (status != ContainerStatus.Stopped)
-            using (var process = PidFd.Open(state.Pid, state.PidStartTime))
-                process?.KillAndWait();
+        var cgroup = CgroupManagers.FromState(state.CgroupDriver, state.CgroupPaths);
+        using (var process = status == ContainerStatus.Stopped ? null : PidFd.Open(state.Pid, state.PidStartTime))
+        {
+            process?.Kill();
+            // A frozen process dies only once thawed (v1): everything is sent SIGKILL first, so
+            // nothing runs its own code after the thaw. runc thaws a paused container the same way.
+            if (cgroup.ReadFreezerState() != FreezerState.Thawed)
+            {
+                foreach (var pid in cgroup.Pids()) LibC.kill(pid, SIGKILL);
+                cgroup.Thaw();
+            }
+            process?.WaitUntilKilled();
+        }
         // Also what a killed create left: whatever is in the cgroups is killed with them.
         CgroupManagers.FromState(state.CgroupDriver, state.CgroupPaths).Destroy();
         HookRunner.RunAllWarning(state.Poststop, "poststop", new HookState(id, "stopped", 0, state.Bundle, state.Annotations), _warn);
+        cgroup.Destroy();
         _store.Remove(id);
     }
 
@@ -310,15 +403,21 @@ public sealed class Containers(string root, Action<string>? warn = null)
         OciVersion = SpecVersion,
         Id = state.Id,
         Pid = status == ContainerStatus.Stopped ? 0 : state.Pid,
-        Status = status switch
-        {
-            ContainerStatus.Creating => "creating", ContainerStatus.Created => "created", ContainerStatus.Running => "running", _ => "stopped",
-        },
+        Status = StatusName(status),
         Bundle = state.Bundle,
         Rootfs = state.Rootfs,
         Created = state.Created,
         Owner = owner,
         Annotations = state.Annotations,
+    };
+
+    private static string StatusName(ContainerStatus status) => status switch
+    {
+        ContainerStatus.Creating => "creating",
+        ContainerStatus.Created => "created",
+        ContainerStatus.Running => "running",
+        ContainerStatus.Paused => "paused",
+        _ => "stopped",
     };
 
     private static List<CgroupMountSource> CgroupMountSources(CgroupLayout layout, ICgroupManager cgroup)

@@ -10,7 +10,8 @@ public static class Cli
     private static readonly Verb[] Verbs =
     [
         CreateCommand.Verb, StartCommand.Verb, RunCommand.Verb, StateCommand.Verb, ListCommand.Verb,
-        KillCommand.Verb, DeleteCommand.Verb, PsCommand.Verb, UpdateCommand.Verb, SpecCommand.Verb, FeaturesCommand.Verb,
+        KillCommand.Verb, DeleteCommand.Verb, PsCommand.Verb, UpdateCommand.Verb, PauseCommand.Verb, ResumeCommand.Verb, EventsCommand.Verb,
+        SpecCommand.Verb, FeaturesCommand.Verb,
     ];
 
     public static int Run(string[] args) => Run(args, Verbs);

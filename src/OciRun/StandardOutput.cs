@@ -12,12 +12,15 @@ public static partial class StandardOutput
 {
     public static void Write(string text) => WriteAll(1, text);
 
+    /// <summary>Write, saying whether all of it went out: false once stdout is a closed pipe.</summary>
+    public static bool TryWrite(string text) => WriteAll(1, text);
+
     public static void Error(string text) => WriteAll(2, text);
 
     /// <summary>The same for another open file, such as the --log file.</summary>
     public static void WriteTo(int fd, string text) => WriteAll(fd, text);
 
-    private static unsafe void WriteAll(int fd, string text)
+    private static unsafe bool WriteAll(int fd, string text)
     {
         const int EINTR = 4;
         var bytes = Encoding.UTF8.GetBytes(text);
@@ -27,10 +30,11 @@ public static partial class StandardOutput
             {
                 var n = write(fd, start + done, bytes.Length - done);
                 if (n < 0 && Marshal.GetLastPInvokeError() == EINTR) continue;
-                if (n <= 0) return; // a closed pipe or a full disk: nothing better to do with the output
+                if (n <= 0) return false; // a closed pipe or a full disk: nothing better to do with the output
                 done += (int)n;
             }
         }
+        return true;
     }
 
     [LibraryImport("libc", SetLastError = true)]

@@ -30,6 +30,27 @@ public sealed class ContainersTests : IDisposable
     }
 
     [Fact]
+    public void State_and_list_say_paused_for_a_live_container_whose_cgroup_is_frozen()
+    {
+        var freezer = Directory.CreateDirectory(Path.Combine(_root, "freezer-c1")).FullName;
+        File.WriteAllText(Path.Combine(freezer, "freezer.state"), "FROZEN\n");
+        var me = ProcessProbe.Read(Environment.ProcessId)!.Value;
+        var store = new StateStore(Path.Combine(_root, "state"));
+        using (store.CreateDirectory("c1"))
+            store.Save(new ContainerState
+            {
+                Id = "c1", Pid = Environment.ProcessId, PidStartTime = me.StartTime, Bundle = "/b", Rootfs = "/b/rootfs",
+                Created = "2026-01-02T03:04:05Z", CgroupPaths = new() { ["freezer"] = freezer }, CgroupDriver = "cgroupfs-v1",
+            });
+        var containers = new Containers(Path.Combine(_root, "state"));
+        containers.State("c1").Status.Should().Be("paused");
+        containers.State("c1").Pid.Should().Be(Environment.ProcessId);
+        containers.List().Should().ContainSingle().Which.Status.Should().Be("paused");
+        File.WriteAllText(Path.Combine(freezer, "freezer.state"), "THAWED\n");
+        containers.State("c1").Status.Should().Be("running");
+    }
+
+    [Fact]
     public void State_of_an_unknown_container_says_it_does_not_exist()
     {
         var act = () => new Containers(_root).State("nope");

@@ -193,6 +193,48 @@ public sealed class StateStoreTests : IDisposable
         _store.StatusOf(state).Should().Be(ContainerStatus.Running);
     }
 
+    [Theory]
+    [InlineData("FROZEN\n", "1\n", ContainerStatus.Paused)]
+    [InlineData("FREEZING\n", "1\n", ContainerStatus.Paused)]
+    [InlineData("FROZEN\n", "0\n", ContainerStatus.Running)] // frozen by an ancestor, not paused: runc says running too
+    [InlineData("THAWED\n", "0\n", ContainerStatus.Running)]
+    public void A_live_container_whose_cgroup_is_frozen_is_paused(string freezerState, string selfFreezing, ContainerStatus expected)
+    {
+        var me = ProcessProbe.Read(Environment.ProcessId)!.Value;
+        var state = WithFreezer(Sample("c1", Environment.ProcessId, me.StartTime), freezerState, selfFreezing);
+        Create(state);
+        _store.StatusOf(state).Should().Be(expected);
+        File.WriteAllText(_store.FifoOf("c1"), "");
+        _store.StatusOf(state).Should().Be(expected == ContainerStatus.Paused ? ContainerStatus.Paused : ContainerStatus.Created,
+            "a created container can be paused too");
+    }
+
+    [Fact]
+    public void A_record_read_without_cgroup_paths_is_paused_all_the_same()
+    {
+        var me = ProcessProbe.Read(Environment.ProcessId)!.Value;
+        var state = WithFreezer(Sample("c1", Environment.ProcessId, me.StartTime), "FROZEN\n", "1\n");
+        Create(state);
+        var asListReadsIt = _store.Load("c1", withCgroupPaths: false);
+        asListReadsIt.CgroupPaths.Should().BeEmpty();
+        _store.StatusOf(asListReadsIt).Should().Be(ContainerStatus.Paused);
+    }
+
+    [Fact]
+    public void A_dead_init_is_stopped_whatever_the_freezer_says()
+    {
+        _store.StatusOf(WithFreezer(Sample("c1", pid: 0), "FROZEN\n", "1\n")).Should().Be(ContainerStatus.Stopped);
+    }
+
+    // A freezer directory of plain files under the test's root.
+    private ContainerState WithFreezer(ContainerState state, string freezerState, string selfFreezing)
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(_root, "freezer", state.Id)).FullName;
+        File.WriteAllText(Path.Combine(dir, "freezer.state"), freezerState);
+        File.WriteAllText(Path.Combine(dir, "freezer.self_freezing"), selfFreezing);
+        return state with { CgroupPaths = new(state.CgroupPaths) { ["freezer"] = dir } };
+    }
+
     [Fact]
     public void A_pid_that_no_longer_exists_is_stopped()
     {

@@ -7,7 +7,7 @@ namespace OciRun.Tests;
 
 public sealed class ParserTests
 {
-    private static readonly Verb[] Verbs = [CreateCommand.Verb, DeleteCommand.Verb, KillCommand.Verb, PsCommand.Verb, ListCommand.Verb, StateCommand.Verb];
+    private static readonly Verb[] Verbs = [CreateCommand.Verb, DeleteCommand.Verb, KillCommand.Verb, PsCommand.Verb, ListCommand.Verb, StateCommand.Verb, EventsCommand.Verb, PauseCommand.Verb];
 
     private static Parsed Parse(params string[] args) => Parser.Parse(args, GlobalFlags.All, Verbs);
 
@@ -111,6 +111,18 @@ public sealed class ParserTests
     }
 
     [Fact]
+    public void A_duration_flag_reads_its_default_or_a_go_duration_and_names_itself_when_it_is_none()
+    {
+        Parse("events", "id").Arguments.Get(EventsCommand.Interval).Should().Be(TimeSpan.FromSeconds(5), "runc's default");
+        Parse("events", "--interval", "250ms", "id").Arguments.Get(EventsCommand.Interval).Should().Be(TimeSpan.FromMilliseconds(250));
+        Parse("events", "--interval=1m", "--stats", "id").Arguments.Get(EventsCommand.Stats).Should().BeTrue();
+        var bad = () => Parse("events", "--interval", "5", "id").Arguments.Get(EventsCommand.Interval);
+        bad.Should().Throw<ContainerError>().WithMessage("invalid value \"5\" for flag --interval: expected a duration such as 5s, 500ms or 1m30s");
+        Help.For(EventsCommand.Verb, GlobalFlags.All, Verbs).Should().Contain("--interval DURATION").And.Contain("(default: 5s)");
+        Parse("pause", "a", "b").Error.Should().Contain("\"pause\" requires exactly 1 argument(s)");
+    }
+
+    [Fact]
     public void A_non_numeric_or_negative_int_flag_names_the_flag_and_the_value()
     {
         var negative = () => Parse("create", "--preserve-fds=-1", "id").Arguments.Get(CreateFlags.PreserveFds);
@@ -161,7 +173,8 @@ public sealed class ParserTests
     {
         // Static fields are set in the order they are written: a Verb above its flags would list nulls.
         foreach (var verb in new[] { CreateCommand.Verb, StartCommand.Verb, RunCommand.Verb, StateCommand.Verb, ListCommand.Verb,
-                     KillCommand.Verb, DeleteCommand.Verb, PsCommand.Verb, SpecCommand.Verb, FeaturesCommand.Verb })
+                     KillCommand.Verb, DeleteCommand.Verb, PsCommand.Verb, PauseCommand.Verb, ResumeCommand.Verb, EventsCommand.Verb,
+                     SpecCommand.Verb, FeaturesCommand.Verb })
             verb.Flags.Should().NotContainNulls(verb.Name);
         GlobalFlags.All.Should().NotContainNulls();
     }

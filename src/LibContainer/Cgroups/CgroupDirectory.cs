@@ -121,6 +121,13 @@ internal static unsafe class CgroupDirectory
         return pids;
     }
 
+    public static bool AnyExists(IEnumerable<string> dirs)
+    {
+        foreach (var dir in dirs)
+            if (Directory.Exists(dir)) return true;
+        return false;
+    }
+
     /// <summary>SIGKILLs everything inside, then removes the directory tree bottom-up.</summary>
     public static void Remove(string dir)
     {

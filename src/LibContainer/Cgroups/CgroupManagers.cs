@@ -54,13 +54,8 @@ public static class CgroupManagers
         return null;
     }
 
-    private static bool IsFrozen(string text, bool v2)
-    {
-        if (!v2) return text.Trim() is "FROZEN" or "FREEZING";
-        foreach (var line in text.Split('\n'))
-            if (line.Trim() == "frozen 1") return true;
-        return false;
-    }
+    // Unlike a paused container's state, a freeze through an ancestor counts here: it would stop init all the same.
+    private static bool IsFrozen(string text, bool v2) => v2 ? Freezer.V2Freezer.IsFrozen(text) : text.Trim() is "FROZEN" or "FREEZING";
 
     // The mount point of the first hierarchy with this key, without a trailing '/'.
     private static string MountPointOf(CgroupLayout layout, string key)

@@ -1,3 +1,5 @@
+using LibContainer.Cgroups.Freezer;
+using LibContainer.Cgroups.Stats;
 using LibContainer.Spec;
 
 namespace LibContainer.Cgroups;
@@ -10,7 +12,7 @@ namespace LibContainer.Cgroups;
 /// </summary>
 public sealed record CgroupPlacement(IReadOnlyList<string> V1TaskFiles, string? V2Directory);
 
-/// <summary>What the runtime needs of a cgroup driver: make it, put a process in it, limit it, remove it.</summary>
+/// <summary>What the runtime needs of a cgroup driver: make it, put a process in it, limit it, pause it, measure it, remove it.</summary>
 public interface ICgroupManager
 {
     /// <summary>Which driver this is ("cgroupfs-v1", "cgroupfs-v2"); saved in state.json, so a later command uses the same one.</summary>
@@ -38,4 +40,22 @@ public interface ICgroupManager
 
     /// <summary>Kills whatever is left inside and removes the directories.</summary>
     void Destroy();
+
+    /// <summary>Whether any directory of the cgroup is still there.</summary>
+    bool Exists();
+
+    /// <summary>Stops every process in the cgroup and returns once all are stopped; on failure the cgroup is thawed again.</summary>
+    void Freeze();
+
+    /// <summary>Lets the processes run again; nothing to do where no freezer exists.</summary>
+    void Thaw();
+
+    /// <summary>Whether the cgroup is frozen by its own freezer (an ancestor's freeze does not count, as in runc).</summary>
+    FreezerState ReadFreezerState();
+
+    /// <summary>Resource usage from the cgroup files that exist; a controller that is not there is null.</summary>
+    CgroupStats Stats();
+
+    /// <summary>How many processes the kernel's OOM killer has killed in the cgroup; 0 without a memory controller.</summary>
+    ulong OomKillCount();
 }

@@ -1,4 +1,6 @@
 using LibContainer.Cgroups.Limits;
+using LibContainer.Cgroups.Freezer;
+using LibContainer.Cgroups.Stats;
 using LibContainer.Spec;
 using LibContainer.Syscalls;
 
@@ -87,4 +89,16 @@ public sealed class V1Manager(IReadOnlyDictionary<string, string> paths, ISyscal
     {
         foreach (var dir in Paths.Values) CgroupDirectory.Remove(dir);
     }
+
+    public bool Exists() => CgroupDirectory.AnyExists(Paths.Values);
+
+    public void Freeze() => V1Freezer.Freeze(V1Controllers.DirOf(Paths, "freezer"), HostCgroupFiles.Instance);
+
+    public void Thaw() => V1Freezer.Thaw(V1Controllers.DirOf(Paths, "freezer"), HostCgroupFiles.Instance);
+
+    public FreezerState ReadFreezerState() => V1Freezer.Read(V1Controllers.DirOf(Paths, "freezer"), HostCgroupFiles.Instance);
+
+    public CgroupStats Stats() => V1Stats.Read(Paths, HostCgroupFiles.Instance);
+
+    public ulong OomKillCount() => V1Stats.OomKillCount(Paths, HostCgroupFiles.Instance);
 }

@@ -1,4 +1,6 @@
 using LibContainer.Cgroups.Limits;
+using LibContainer.Cgroups.Freezer;
+using LibContainer.Cgroups.Stats;
 using LibContainer.Spec;
 using LibContainer.Syscalls;
 
@@ -46,4 +48,16 @@ public sealed class V2Manager(string path, ISyscalls? sys = null) : ICgroupManag
     public IReadOnlyList<int> Pids() => CgroupDirectory.DistinctPids([path]);
 
     public void Destroy() => CgroupDirectory.Remove(path);
+
+    public bool Exists() => CgroupDirectory.AnyExists([path]);
+
+    public void Freeze() => V2Freezer.Freeze(path, HostCgroupFiles.Instance, V2Freezer.DefaultTimeout);
+
+    public void Thaw() => V2Freezer.Thaw(path, HostCgroupFiles.Instance);
+
+    public FreezerState ReadFreezerState() => V2Freezer.Read(path, HostCgroupFiles.Instance);
+
+    public CgroupStats Stats() => V2Stats.Read(path, HostCgroupFiles.Instance);
+
+    public ulong OomKillCount() => V2Stats.OomKillCount(path, HostCgroupFiles.Instance);
 }

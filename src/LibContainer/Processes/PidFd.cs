@@ -70,12 +70,28 @@ internal sealed unsafe class PidFd : IDisposable
     /// <summary>SIGKILL, then wait (bounded) for the process to be gone.</summary>
     public void KillAndWait()
     {
-        LibC.syscall(Sys.pidfd_send_signal, _fd.Value, 9, 0, 0, 0);
+        Kill();
+        WaitUntilKilled();
+    }
+
+    /// <summary>SIGKILL; nothing to do when the process is already gone.</summary>
+    public void Kill() => LibC.syscall(Sys.pidfd_send_signal, _fd.Value, 9, 0, 0, 0);
+
+    /// <summary>Waits (bounded) for a process sent SIGKILL to be gone.</summary>
+    public void WaitUntilKilled()
+    {
+        if (!WaitForExit(10_000)) throw new ContainerError("the container's init did not exit within 10s of SIGKILL");
+    }
+
+    /// <summary>True once the process has exited, false when `timeoutMs` passed first.</summary>
+    public bool WaitForExit(int timeoutMs)
+    {
         const short POLLIN = 1;
         var pfd = new PollFd { Fd = _fd.Value, Events = POLLIN };
         int rc;
-        do rc = LibC.poll(&pfd, 1, 10_000); while (rc < 0 && Syscall.LastErrno == Errno.EINTR);
-        if (rc == 0) throw new ContainerError("the container's init did not exit within 10s of SIGKILL");
+        do rc = LibC.poll(&pfd, 1, timeoutMs); while (rc < 0 && Syscall.LastErrno == Errno.EINTR);
+        Syscall.Check(rc, "poll");
+        return rc > 0;
     }
 
     public void Dispose() => _fd.Dispose();

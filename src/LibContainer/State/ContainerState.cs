@@ -26,7 +26,8 @@ public sealed record ContainerState
     public List<Spec.Hook>? Poststop { get; init; }
 }
 
-public enum ContainerStatus { Creating, Created, Running, Stopped }
+/// <summary>runc's statuses; Paused is a created or running container whose cgroup is frozen.</summary>
+public enum ContainerStatus { Creating, Created, Running, Paused, Stopped }
 
 /// <summary>The OCI state document that `state` prints, and one entry of `list --format json`.</summary>
 public sealed record OciState

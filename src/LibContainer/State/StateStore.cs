@@ -1,3 +1,5 @@
+using LibContainer.Cgroups;
+using LibContainer.Cgroups.Freezer;
 using LibContainer.Interop;
 
 namespace LibContainer.State;
@@ -134,17 +136,28 @@ public sealed class StateStore(string root)
     }
 
     /// <summary>
-    /// Derives a container's status from its init process and exec.fifo. A
-    /// record of a create in progress is `creating` while that create holds the
-    /// container's lock, and stopped once it has died; a caller that holds the
-    /// lock itself (`lockHeld`) knows create is over.
+    /// Derives a container's status from its init process, its cgroup's
+    /// freezer and exec.fifo. A record of a create in progress is `creating`
+    /// while that create holds the container's lock, and stopped once it has
+    /// died; a caller that holds the lock itself (`lockHeld`) knows create is
+    /// over. As with runc, a live container whose cgroup is frozen (or still
+    /// freezing) is paused, a created one too.
     /// </summary>
     public ContainerStatus StatusOf(ContainerState state, bool lockHeld = false)
     {
         if (state.Creating)
             return !lockHeld && ContainerLock.IsHeld(DirectoryOf(state.Id)) ? ContainerStatus.Creating : ContainerStatus.Stopped;
         if (!ProcessProbe.IsSameAlive(state.Pid, state.PidStartTime)) return ContainerStatus.Stopped;
+        if (FreezerStateOf(state) != FreezerState.Thawed) return ContainerStatus.Paused;
         return File.Exists(FifoOf(state.Id)) ? ContainerStatus.Created : ContainerStatus.Running;
+    }
+
+    private FreezerState FreezerStateOf(ContainerState state)
+    {
+        // `list` reads records without their cgroup paths: only a live container needs them, read again here.
+        var withPaths = state.CgroupPaths.Count > 0 ? state : TryLoad(state.Id) ?? state;
+        if (withPaths.CgroupPaths.Count == 0) return FreezerState.Thawed;
+        return CgroupManagers.FromState(withPaths.CgroupDriver, withPaths.CgroupPaths).ReadFreezerState();
     }
 
     private void EnsureRoot()

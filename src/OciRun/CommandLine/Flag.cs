@@ -37,3 +37,7 @@ public sealed class SwitchFlag(string Name, string Description, char? Short = nu
 /// <summary>A flag whose value must be a non-negative integer; read as int, 0 when absent.</summary>
 public sealed class NonNegativeIntFlag(string Name, string Description, string ValueName, char? Short = null)
     : Flag(Name, Description, Short, ValueName, null);
+
+/// <summary>A flag whose value is a Go duration ("5s", "500ms", "1m30s"); read as TimeSpan, its default when absent.</summary>
+public sealed class DurationFlag(string Name, string Description, string ValueName, string Default, char? Short = null)
+    : Flag(Name, Description, Short, ValueName, Default);

@@ -15,6 +15,8 @@ public sealed class Invocation(ParsedArguments arguments, string root, Action<st
 
     public int Get(NonNegativeIntFlag flag) => arguments.Get(flag);
 
+    public TimeSpan Get(DurationFlag flag) => arguments.Get(flag);
+
     /// <summary>The containers under --root, for the verbs that use them (spec and features do not).</summary>
     public Containers Containers => _containers ??= Open(root, warn);
 

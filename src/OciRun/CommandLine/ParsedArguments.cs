@@ -4,7 +4,7 @@ namespace OciRun.CommandLine;
 
 /// <summary>
 /// What the command line said: the flags given and the positional arguments.
-/// A flag is read by the object that declares it, as its type: string?, bool or int.
+/// A flag is read by the object that declares it, as its type: string?, bool, int or TimeSpan.
 /// </summary>
 public sealed class ParsedArguments(Dictionary<string, string> flags, List<string> positional, IReadOnlyList<Flag> known)
 {
@@ -26,6 +26,14 @@ public sealed class ParsedArguments(Dictionary<string, string> flags, List<strin
         return int.TryParse(text, out var n) && n >= 0
             ? n
             : throw new ContainerError($"invalid value \"{text}\" for flag --{flag.Name}: expected a non-negative integer");
+    }
+
+    /// <summary>The flag's duration, or its default's; checked here, when the verb reads it.</summary>
+    public TimeSpan Get(DurationFlag flag)
+    {
+        var text = Given(flag) ?? flag.Default!;
+        return GoDuration.Parse(text)
+            ?? throw new ContainerError($"invalid value \"{text}\" for flag --{flag.Name}: expected a duration such as 5s, 500ms or 1m30s");
     }
 
     private string? Given(Flag flag)

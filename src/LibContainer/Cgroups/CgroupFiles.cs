@@ -1,0 +1,44 @@
+namespace LibContainer.Cgroups;
+
+/// <summary>
+/// The cgroup files the freezer and the stats readers touch: the host's, or a
+/// fake in unit tests, so both run on any contents without root or a kernel.
+/// </summary>
+public interface ICgroupFiles
+{
+    /// <summary>The file's text; null when it does not exist (a controller that is not there, or a cgroup that is gone).</summary>
+    string? Read(string path);
+
+    /// <summary>One write(2) of `value`; fails with an error naming the file.</summary>
+    void Write(string path, string value);
+
+    /// <summary>The names of the files in `dir`, in no particular order; none when it does not exist.</summary>
+    IReadOnlyList<string> List(string dir);
+}
+
+/// <summary>The host's cgroup files.</summary>
+public sealed class HostCgroupFiles : ICgroupFiles
+{
+    public static readonly HostCgroupFiles Instance = new();
+
+    private HostCgroupFiles() { }
+
+    public string? Read(string path) => Interop.SmallFile.TryReadText(path);
+
+    public void Write(string path, string value) =>
+        CgroupDirectory.Write(Path.GetDirectoryName(path)!, Path.GetFileName(path), value);
+
+    public IReadOnlyList<string> List(string dir)
+    {
+        try
+        {
+            var names = new List<string>();
+            foreach (var file in Directory.EnumerateFiles(dir)) names.Add(Path.GetFileName(file));
+            return names;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return [];
+        }
+    }
+}
