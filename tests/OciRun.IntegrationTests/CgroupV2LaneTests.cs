@@ -20,7 +20,9 @@ public sealed class CgroupV2LaneTests(CgroupV2Lane lane) : IClassFixture<CgroupV
     private const string PidsLimit = "pids_limit";
     private const string CpuLimits = "cpu_limits";
     private const string UpdateLive = "update_live";
-    private static readonly string[] Checks = [CgroupNamespaceRoot, CgroupDirLifecycle, DefaultDeviceRules, MemoryLimit, PidsLimit, CpuLimits, UpdateLive];
+    private const string PauseResume = "pause_resume";
+    private const string EventsStats = "events_stats";
+    private static readonly string[] Checks = [CgroupNamespaceRoot, CgroupDirLifecycle, DefaultDeviceRules, MemoryLimit, PidsLimit, CpuLimits, UpdateLive, PauseResume, EventsStats];
 
     private void Passes(string runtime, string check)
     {
@@ -31,6 +33,18 @@ public sealed class CgroupV2LaneTests(CgroupV2Lane lane) : IClassFixture<CgroupV
 
     [RootFact]
     public void The_lane_host_is_pure_cgroup_v2() => Passes("lane", "pure-v2");
+
+    [RootFact]
+    public void OciRun_pause_freezes_and_resume_thaws() => Passes(OciRun, PauseResume);
+
+    [RootFact]
+    public void Runc_pause_freezes_and_resume_thaws() => Passes(Runc, PauseResume);
+
+    [RootFact]
+    public void OciRun_events_stats_reads_the_v2_files() => Passes(OciRun, EventsStats);
+
+    [RootFact]
+    public void Runc_events_stats_reads_the_v2_files() => Passes(Runc, EventsStats);
 
     [RootFact]
     public void OciRun_memory_hog_is_killed_at_memory_max() => Passes(OciRun, MemoryLimit);

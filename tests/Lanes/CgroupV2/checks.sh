@@ -19,7 +19,7 @@
 # `spec` (runc's default), so every runtime gets the same config.
 set -eu
 
-CHECKS="cgroup_namespace_root cgroup_dir_lifecycle default_device_rules memory_limit pids_limit cpu_limits update_live"
+CHECKS="cgroup_namespace_root cgroup_dir_lifecycle default_device_rules memory_limit pids_limit cpu_limits update_live pause_resume events_stats"
 LIMIT=60 # seconds per check; a hung container must not take the whole VM's time
 
 # ---- the checks ------------------------------------------------------------
@@ -124,6 +124,39 @@ check_update_live() {
     *"can't fork"*) pass "after update the container cannot fork past pids.max 5" ;;
     *) fail "expected can't fork: $(oneline "$work/log.txt")" ;;
   esac
+}
+
+# pause freezes a counter (cgroup.freeze), state says paused, resume lets it go on.
+check_pause_resume() {
+  new_bundle sh -c 'i=0; while true; do i=$((i+1)); echo $i > /count; sleep 0.05; done'
+  without_device_rules
+  edit_config 's/"readonly": true/"readonly": false/'
+  rt run -d --bundle "$bundle" "$id" </dev/null >"$work/run.log" 2>&1 || fail "run -d exited $?: $(oneline "$work/run.log")"
+  sleep 0.5
+  rt pause "$id" >"$work/pause.log" 2>&1 || fail "pause exited $?: $(oneline "$work/pause.log")"
+  rt state "$id" | grep -q '"paused"' || fail "state does not say paused: $(rt state "$id" | tr '\n' ' ')"
+  grep -q '^1$' "$cgroup/cgroup.freeze" || fail "cgroup.freeze is not 1"
+  a=$(cat "$bundle/rootfs/count"); sleep 0.5; b=$(cat "$bundle/rootfs/count")
+  [ "$a" = "$b" ] || fail "the counter moved while paused ($a -> $b)"
+  rt resume "$id" >"$work/resume.log" 2>&1 || fail "resume exited $?: $(oneline "$work/resume.log")"
+  sleep 0.5; c=$(cat "$bundle/rootfs/count")
+  [ "$c" != "$b" ] || fail "the counter did not move after resume ($b)"
+  rt delete --force "$id" >/dev/null 2>&1
+  [ ! -d "$cgroup" ] || fail "$cgroup is still there after delete --force"
+  pass "the counter stopped at $b while paused and reached $c after resume"
+}
+
+# events --stats reads the v2 files: memory usage and pids of a live container.
+check_events_stats() {
+  new_bundle sleep 600
+  without_device_rules
+  rt run -d --bundle "$bundle" "$id" </dev/null >"$work/run.log" 2>&1 || fail "run -d exited $?: $(oneline "$work/run.log")"
+  rt events --stats "$id" >"$work/events.json" 2>&1 || fail "events --stats exited $?: $(oneline "$work/events.json")"
+  rt delete --force "$id" >/dev/null 2>&1
+  grep -q '"type":"stats"' "$work/events.json" || fail "no stats line: $(oneline "$work/events.json")"
+  grep -q '"pids":{"current":1' "$work/events.json" || fail "pids.current is not 1: $(oneline "$work/events.json")"
+  grep -q '"memory":{' "$work/events.json" || fail "no memory stats: $(oneline "$work/events.json")"
+  pass "events --stats: $(cut -c1-200 "$work/events.json")"
 }
 
 # ---- helpers for the checks ------------------------------------------------
