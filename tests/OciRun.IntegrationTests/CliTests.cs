@@ -48,9 +48,10 @@ public sealed class CliTests : ContainerTest
         features["mountOptions"]!.AsArray().Select(n => (string)n!).Should().Contain(["ro", "rbind", "rprivate"]);
         if (Runtime.Binary.EndsWith("oci-run"))
         {
-            // oci-run's own gaps must be declared, not only refused at create.
-            ((bool)features["linux"]!["seccomp"]!["enabled"]!).Should().BeFalse();
-            features["hooks"]!.AsArray().Should().BeEmpty();
+            // oci-run's own gaps must be declared, not only refused at create; what it has, listed.
+            ((bool)features["linux"]!["apparmor"]!["enabled"]!).Should().BeFalse();
+            features["hooks"]!.AsArray().Select(n => (string)n!).Should().Equal("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop");
+            ((bool)features["linux"]!["cgroup"]!["rdma"]!).Should().BeTrue();
         }
     }
 
