@@ -97,9 +97,9 @@ public sealed class EngineConfigTests : ContainerTest
         linux["cgroupsPath"] = $"/{CgroupParent}/{id}";
         // A namespace to join by path would be the engine's (a netns file it made): make new ones.
         foreach (var ns in linux["namespaces"]!.AsArray()) ns!.AsObject().Remove("path");
-        // ONLY because oci-run does not support them yet (issue "seccomp and hooks") it refuses both:
-        // once seccomp and hooks land, this test must keep them. (Docker's one hook is its
-        // libnetwork-setkey, which calls back to a dockerd that is not running here anyway.)
+        // ONLY because oci-run does not support seccomp yet (issue "seccomp and hooks"): once it
+        // lands, this test must keep the profiles. Docker's one hook, its libnetwork-setkey, calls
+        // back to a dockerd that is not running here, so it goes (hooks themselves are HookTests').
         linux.Remove("seccomp");
         config.Remove("hooks");
         LowerRlimits(config["process"]!.AsObject());
