@@ -65,7 +65,7 @@ public static class ContainerInit
         // container's own PID namespace, made while the kernel still allows it.
         var privateProc = ProcFs.OpenPrivate();
 
-        new RootfsSetup(config).Run();
+        new RootfsExecutor(config, sys).Run();
 
         proc = privateProc ?? ProcFs.OpenMounted();
         if (!string.IsNullOrEmpty(spec.Hostname)) SetHostname(spec.Hostname, domain: false);
