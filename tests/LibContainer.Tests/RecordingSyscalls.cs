@@ -3,7 +3,7 @@ using LibContainer.Syscalls;
 namespace LibContainer.Tests;
 
 /// <summary>An ISyscalls that makes no call and records each one as a line, for asserting what an executor did and in which order.</summary>
-public sealed class RecordingSyscalls : ISyscalls
+public sealed partial class RecordingSyscalls : ISyscalls
 {
     public List<string> Calls { get; } = [];
 

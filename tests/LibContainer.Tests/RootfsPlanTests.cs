@@ -1,4 +1,5 @@
 using LibContainer.Interop;
+using LibContainer.Kernel;
 using LibContainer.Rootfs;
 using LibContainer.Spec;
 
@@ -105,9 +106,9 @@ public sealed class RootfsPlanTests
     public void A_bind_remount_keeps_what_the_bind_inherited_but_what_the_config_clears()
     {
         const long ST_RDONLY = 1, ST_NOSUID = 2, ST_NODEV = 4, ST_NOEXEC = 8, ST_RELATIME = 4096;
-        var inherited = Mounts.LockedFlags(ST_NOSUID | ST_NODEV | ST_NOEXEC | ST_RELATIME);
+        var inherited = StatfsFlags.LockedMountFlags(ST_NOSUID | ST_NODEV | ST_NOEXEC | ST_RELATIME);
         inherited.Should().Be(MS.NOSUID | MS.NODEV | MS.NOEXEC | MS.RELATIME);
-        Mounts.LockedFlags(ST_RDONLY).Should().Be(MS.RDONLY);
+        StatfsFlags.LockedMountFlags(ST_RDONLY).Should().Be(MS.RDONLY);
 
         var step = Plan(Spec([M("/data", "bind", "/src", "rbind", "ro", "suid")])).Mounts[0];
         step.BindRemountFlags(inherited).Should().Be(MS.RDONLY | MS.NODEV | MS.NOEXEC | MS.RELATIME | MS.BIND | MS.REMOUNT,

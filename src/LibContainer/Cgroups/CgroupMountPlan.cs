@@ -15,7 +15,7 @@ public enum CgroupMountKind
 }
 
 /// <summary>
-/// How the config's "cgroup" mount is made, decided apart from doing it (RootfsSetup.MountCgroup).
+/// How the config's "cgroup" mount is made, decided apart from doing it (RootfsExecutor.MountCgroup).
 /// `MountFlags` and `Data` are for the new filesystem (cgroup2 or the tmpfs);
 /// `AttrSet`/`AttrClear` are the options as mount_setattr attributes, applied
 /// afterwards to the whole tree, since a bind keeps its source's flags.

@@ -7,14 +7,19 @@ internal sealed class Fd : IDisposable
 
     public Fd(int value) => Value = value;
 
-    /// <summary>The path that reopens this fd through a procfs, for fd-based mount targets.</summary>
-    public string ProcPath => $"/proc/self/fd/{Value}";
-
     public static Fd Open(string path, int flags, uint mode = 0) =>
         new(Syscall.Check(LibC.open(path, flags | O.CLOEXEC, mode), $"open {path}"));
 
     public static Fd OpenAt(Fd dir, string path, int flags, uint mode = 0) =>
         new(Syscall.Check(LibC.openat(dir.Value, path, flags | O.CLOEXEC, mode), $"open {path}"));
+
+    /// <summary>Hands the fd over to the caller, who closes it from now on; Dispose then does nothing.</summary>
+    public int Release()
+    {
+        var value = Value;
+        Value = -1;
+        return value;
+    }
 
     public void Dispose()
     {

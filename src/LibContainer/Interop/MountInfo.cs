@@ -1,9 +1,9 @@
 namespace LibContainer.Interop;
 
 /// <summary>One line of /proc/PID/mountinfo: the fields the runtime reads, unescaped.</summary>
-internal sealed record MountInfo(string Root, string MountPoint, string FsType, string SuperOptions)
+public sealed record MountInfo(string Root, string MountPoint, string FsType, string SuperOptions)
 {
-    public static List<MountInfo> Parse(string text)
+    internal static List<MountInfo> Parse(string text)
     {
         var mounts = new List<MountInfo>();
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
@@ -19,7 +19,7 @@ internal sealed record MountInfo(string Root, string MountPoint, string FsType, 
         return mounts;
     }
 
-    public static List<MountInfo> OfThisProcess() => Parse(SmallFile.TryReadText("/proc/self/mountinfo") ?? "");
+    internal static List<MountInfo> OfThisProcess() => Parse(SmallFile.TryReadText("/proc/self/mountinfo") ?? "");
 
     private static string Unescape(string s) => s.Replace("\\040", " ").Replace("\\011", "\t").Replace("\\012", "\n").Replace("\\134", "\\");
 }

@@ -87,7 +87,7 @@ public static class ContainerInit
         // container's own PID namespace, made while the kernel still allows it.
         var privateProc = ProcFs.OpenPrivate();
 
-        new RootfsSetup(config).Run(beforePivot);
+        new RootfsExecutor(config, sys).Run(beforePivot);
 
         proc = privateProc ?? ProcFs.OpenMounted();
         if (!string.IsNullOrEmpty(spec.Hostname)) SetHostname(spec.Hostname, domain: false);

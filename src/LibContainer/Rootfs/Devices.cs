@@ -1,5 +1,5 @@
 using LibContainer.Interop;
-using LibContainer.Processes;
+using LibContainer.Syscalls;
 
 namespace LibContainer.Rootfs;
 
@@ -26,26 +26,23 @@ internal static class Devices
         (((ulong)major & 0xfffff000) << 32) | (((ulong)major & 0xfff) << 8) |
         (((ulong)minor & 0xffffff00) << 12) | ((ulong)minor & 0xff);
 
-    public static void Create(Fd root, IEnumerable<Spec.Device> configured, bool ptmxToPts)
+    /// <summary>Makes the nodes (runc's defaults, then the configured ones) and /dev's symlinks inside `root`.</summary>
+    public static void Create(ISyscalls sys, PathHandle root, IEnumerable<Spec.Device> configured, bool ptmxToPts)
     {
         // Later entries win: a configured device replaces a default one at the same path.
         var all = new Dictionary<string, Spec.Device>();
         foreach (var d in Defaults) all[d.Path!] = d;
         foreach (var d in configured) all[d.Path!] = d;
-        foreach (var d in all.Values) MakeNode(root, d);
+        foreach (var d in all.Values) MakeNode(sys, root, d);
 
-        using var dev = SafePath.MkdirAll(root, "/dev");
-        foreach (var (name, target) in Symlinks) Symlink(dev, name, target);
-        if (File.Exists("/proc/kcore")) Symlink(dev, "core", "/proc/kcore");
-        if (ptmxToPts)
-        {
-            // A private devpts instance is mounted: /dev/ptmx must lead to its ptmx.
-            LibC.unlinkat(dev.Value, "ptmx", 0);
-            Symlink(dev, "ptmx", "pts/ptmx");
-        }
+        using var dev = sys.Resolve(root, "/dev", Lookup.MakeDirectory);
+        foreach (var (name, target) in Symlinks) Symlink(sys, dev, name, target, replace: false);
+        if (sys.KindOfHostPath("/proc/kcore") == HostPathKind.Other) Symlink(sys, dev, "core", "/proc/kcore", replace: false);
+        // A private devpts instance is mounted: /dev/ptmx must lead to its ptmx.
+        if (ptmxToPts) Symlink(sys, dev, "ptmx", "pts/ptmx", replace: true);
     }
 
-    private static void MakeNode(Fd root, Spec.Device d)
+    private static void MakeNode(ISyscalls sys, PathHandle root, Spec.Device d)
     {
         var type = d.Type switch
         {
@@ -55,19 +52,15 @@ internal static class Devices
             _ => throw new ContainerError($"config.json: linux.devices: {d.Path}: unknown type \"{d.Type}\""),
         };
         var path = d.Path!;
-        using var parent = SafePath.MkdirAll(root, SafePath.ParentOf(path));
-        var name = SafePath.NameOf(path);
-        LibC.unlinkat(parent.Value, name, 0);
+        using var parent = sys.Resolve(root, ContainerPath.ParentOf(path), Lookup.MakeDirectory);
         var mode = type | ((d.FileMode ?? 0x1B6 /* 0666 */) & 0xFFF /* 07777 */);
-        if (LibC.mknodat(parent.Value, name, mode, MakeDev(d.Major, d.Minor)) < 0)
-            throw ContainerError.FromErrno($"create device {path}", Syscall.LastErrno);
-        if (LibC.fchownat(parent.Value, name, d.Uid ?? 0, d.Gid ?? 0, AT.SYMLINK_NOFOLLOW) < 0)
-            throw ContainerError.FromErrno($"chown device {path}", Syscall.LastErrno);
+        sys.MakeDevice(parent, ContainerPath.NameOf(path), mode, MakeDev(d.Major, d.Minor), d.Uid ?? 0, d.Gid ?? 0, path);
     }
 
-    private static void Symlink(Fd dev, string name, string target)
+    // A link already there is kept (the rootfs may bring its own).
+    private static void Symlink(ISyscalls sys, PathHandle dev, string name, string target, bool replace)
     {
-        if (LibC.symlinkat(target, dev.Value, name) < 0 && Syscall.LastErrno != Errno.EEXIST)
-            throw ContainerError.FromErrno($"symlink /dev/{name}", Syscall.LastErrno);
+        var errno = sys.Symlink(dev, name, target, replace);
+        if (errno != 0 && errno != Errno.EEXIST) throw ContainerError.FromErrno($"symlink /dev/{name}", errno);
     }
 }

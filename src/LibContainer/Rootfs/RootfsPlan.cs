@@ -28,7 +28,7 @@ public sealed record MountStep(
 
     /// <summary>
     /// The flags of the remount after a bind, given the flags the bind inherited
-    /// from its source (Mounts.LockedFlags): those are kept, but the ones the
+    /// from its source (ISyscalls.LockedMountFlags): those are kept, but the ones the
     /// config clears ("rw", "suid", "dev", ...).
     /// </summary>
     public ulong BindRemountFlags(ulong inherited) => RemountFlags | (inherited & ~Options.ClearedFlags) | MS.BIND | MS.REMOUNT;
@@ -41,7 +41,7 @@ public enum MaskKind { ReadOnlyTmpfs, DevNull }
 /// What init does to build the root filesystem, decided from the spec alone:
 /// the propagation of "/" while it works, the mounts in order, whether it makes
 /// /dev's nodes and symlinks, the masked and read-only paths, how it enters the
-/// new root and what it does there. RootfsSetup carries it out; anything that
+/// new root and what it does there. RootfsExecutor carries it out; anything that
 /// depends on what is on disk (file or directory, the flags a bind inherits) is
 /// decided there, when the path is resolved.
 /// </summary>

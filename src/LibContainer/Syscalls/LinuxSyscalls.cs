@@ -3,7 +3,7 @@ using LibContainer.Interop;
 namespace LibContainer.Syscalls;
 
 /// <summary>ISyscalls on this kernel, through the Interop room.</summary>
-public sealed unsafe class LinuxSyscalls : ISyscalls
+public sealed unsafe partial class LinuxSyscalls : ISyscalls
 {
     public void SetRlimit(int resource, ulong soft, ulong hard, string what)
     {

@@ -1,12 +1,14 @@
 using System.Runtime.InteropServices;
 using LibContainer.Interop;
+using LibContainer.Rootfs;
 
-namespace LibContainer.Rootfs;
+namespace LibContainer.Syscalls;
 
 /// <summary>
 /// Resolves container-controlled paths inside the rootfs with
 /// openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS): a symlink in the rootfs can
-/// never lead outside it, whatever it points to.
+/// never lead outside it, whatever it points to. Only LinuxSyscalls uses it:
+/// the rootfs executor holds the handles it returns, never the paths.
 /// </summary>
 internal static unsafe class SafePath
 {
@@ -19,18 +21,18 @@ internal static unsafe class SafePath
     }
 
     /// <summary>Opens `path` resolved inside `root`; returns -errno on failure.</summary>
-    public static int TryOpen(Fd root, string path, int flags)
+    public static int TryOpen(int root, string path, int flags)
     {
         var how = new OpenHow { Flags = (ulong)(flags | O.CLOEXEC), Resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
         var bytes = System.Text.Encoding.UTF8.GetBytes(Relative(path) + "\0");
         fixed (byte* p = bytes)
         {
-            var fd = LibC.syscall(Sys.openat2, root.Value, (long)p, (long)&how, sizeof(OpenHow), 0);
+            var fd = LibC.syscall(Sys.openat2, root, (long)p, (long)&how, sizeof(OpenHow), 0);
             return fd < 0 ? -Syscall.LastErrno : (int)fd;
         }
     }
 
-    public static Fd Open(Fd root, string path, int flags)
+    public static Fd Open(int root, string path, int flags)
     {
         var fd = TryOpen(root, path, flags);
         if (fd < 0) throw ContainerError.FromErrno($"open {path} in the container", -fd);
@@ -38,11 +40,11 @@ internal static unsafe class SafePath
     }
 
     /// <summary>Creates every missing directory of `path` inside root and opens the last one (O_PATH).</summary>
-    public static Fd MkdirAll(Fd root, string path, uint mode = 0x1ED /* 0755 */)
+    public static Fd MkdirAll(int root, string path, uint mode = 0x1ED /* 0755 */)
     {
         var current = Open(root, "/", O.PATH | O.DIRECTORY);
         var walked = "";
-        foreach (var part in Components(path))
+        foreach (var part in ContainerPath.Components(path))
         {
             walked += "/" + part;
             var next = TryOpen(root, walked, O.PATH | O.DIRECTORY);
@@ -62,35 +64,14 @@ internal static unsafe class SafePath
     }
 
     /// <summary>Creates `path` as an empty file if nothing is there, and opens it (O_PATH).</summary>
-    public static Fd CreateFile(Fd root, string path)
+    public static Fd CreateFile(int root, string path)
     {
         var existing = TryOpen(root, path, O.PATH);
         if (existing >= 0) return new Fd(existing);
         // An O_PATH directory fd is a valid dirfd for openat, and the parent is already resolved in root.
-        using (var parent = MkdirAll(root, ParentOf(path)))
-        using (Fd.OpenAt(parent, NameOf(path), O.WRONLY | O.CREAT | O.NOFOLLOW, 0x1A4 /* 0644 */)) { }
+        using (var parent = MkdirAll(root, ContainerPath.ParentOf(path)))
+        using (Fd.OpenAt(parent, ContainerPath.NameOf(path), O.WRONLY | O.CREAT | O.NOFOLLOW, 0x1A4 /* 0644 */)) { }
         return Open(root, path, O.PATH);
-    }
-
-    public static List<string> Components(string path)
-    {
-        var parts = new List<string>();
-        foreach (var p in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
-            if (p != ".") parts.Add(p);
-        return parts;
-    }
-
-    public static string ParentOf(string path)
-    {
-        var parts = Components(path);
-        if (parts.Count > 0) parts.RemoveAt(parts.Count - 1);
-        return "/" + string.Join('/', parts);
-    }
-
-    public static string NameOf(string path)
-    {
-        var parts = Components(path);
-        return parts.Count > 0 ? parts[^1] : "";
     }
 
     private static string Relative(string path)
