@@ -3,6 +3,7 @@ using LibContainer.Interop;
 using LibContainer.Launch;
 using LibContainer.Rootfs;
 using LibContainer.Security;
+using LibContainer.Security.Seccomp;
 
 namespace LibContainer.Processes;
 
@@ -31,6 +32,9 @@ public static class ContainerInit
             // Ready is the end of the handshake: from here on, create records init and
             // `delete --force` can clear it, so init no longer dies with create.
             Syscall.Check(LibC.prctl(Pr.SET_PDEATHSIG, 0, 0, 0, 0), "clear the parent death signal");
+            // Seccomp with no_new_privs: the last thing whose failure can still fail create, so
+            // that as few of init's own syscalls as possible must pass the filter.
+            if (exec.SeccompLast is { } filter) new Syscalls.LinuxSyscalls().LoadSeccompFilter(filter.Bpf, filter.Flags);
             channel.Send(FrameType.Ready, []);
             channel.Dispose();
             WaitForStart(proc, fifo);
@@ -46,7 +50,8 @@ public static class ContainerInit
         }
     }
 
-    private sealed record ExecPlan(string Path, List<string> Args, List<string> Env);
+    /// <summary>SeccompLast: the filter to load just before ready (null: none, or loaded already).</summary>
+    private sealed record ExecPlan(string Path, List<string> Args, List<string> Env, SeccompProgram? SeccompLast);
 
     private static ExecPlan Prepare(InitConfig config, out Fd proc, out Fd fifo)
     {
@@ -60,6 +65,10 @@ public static class ContainerInit
         int lastCap;
         using (var hostProc = ProcFs.OpenHost()) lastCap = Capabilities.LastCap(hostProc);
         var identity = IdentityPlan.For(process, lastCap);
+        // The seccomp filter is compiled now, while init may still allocate freely: the
+        // config's rlimits come later (an address-space limit below the ~4 GiB the runtime
+        // reserves would break it), and a profile libseccomp refuses fails before any mount.
+        var seccomp = spec.Linux?.Seccomp is { } profile ? SeccompCompiler.Compile(SeccompPlan.For(profile)) : null;
         var sys = new Syscalls.LinuxSyscalls();
         // After pivot_root, procfs is reached only through an instance of the
         // container's own PID namespace, made while the kernel still allows it.
@@ -80,9 +89,12 @@ public static class ContainerInit
         // only root may enter is still a valid cwd for an unprivileged process.
         Syscall.Check(LibC.chdir(process.Cwd!), $"chdir to process.cwd {process.Cwd}");
         VerifyCwd();
+        // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: it goes before the identity
+        // drops it (runc's order); the syscalls that change the identity must pass it.
+        if (seccomp is not null && !process.NoNewPrivileges) sys.LoadSeccompFilter(seccomp.Bpf, seccomp.Flags);
         IdentityExecutor.Become(identity, sys);
         var env = Executable.Environment(process);
-        return new ExecPlan(Executable.Resolve(process.Args![0], env), process.Args, env);
+        return new ExecPlan(Executable.Resolve(process.Args![0], env), process.Args, env, process.NoNewPrivileges ? seccomp : null);
     }
 
     private static unsafe void SetHostname(string name, bool domain)
