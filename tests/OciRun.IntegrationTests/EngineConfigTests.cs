@@ -97,10 +97,9 @@ public sealed class EngineConfigTests : ContainerTest
         linux["cgroupsPath"] = $"/{CgroupParent}/{id}";
         // A namespace to join by path would be the engine's (a netns file it made): make new ones.
         foreach (var ns in linux["namespaces"]!.AsArray()) ns!.AsObject().Remove("path");
-        // ONLY because oci-run does not support them yet (issue "seccomp and hooks") it refuses both:
-        // once seccomp and hooks land, this test must keep them. (Docker's one hook is its
+        // ONLY because oci-run does not support hooks yet (issue "seccomp and hooks") it refuses them:
+        // once hooks land, this test must keep them. (Docker's one hook is its
         // libnetwork-setkey, which calls back to a dockerd that is not running here anyway.)
-        linux.Remove("seccomp");
         config.Remove("hooks");
         LowerRlimits(config["process"]!.AsObject());
         ReplaceEngineFiles(config["mounts"]!.AsArray(), Path.Combine(bundle, "engine-files"));

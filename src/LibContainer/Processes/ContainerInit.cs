@@ -32,13 +32,14 @@ public static class ContainerInit
             // Ready is the end of the handshake: from here on, create records init and
             // `delete --force` can clear it, so init no longer dies with create.
             Syscall.Check(LibC.prctl(Pr.SET_PDEATHSIG, 0, 0, 0, 0), "clear the parent death signal");
+            CloseOnExecAbove(config.PreserveFds);
             // Seccomp with no_new_privs: the last thing whose failure can still fail create, so
             // that as few of init's own syscalls as possible must pass the filter.
             if (exec.SeccompLast is { } filter) new Syscalls.LinuxSyscalls().LoadSeccompFilter(filter.Bpf, filter.Flags);
             channel.Send(FrameType.Ready, []);
             channel.Dispose();
             WaitForStart(proc, fifo);
-            return Exec(exec, config.PreserveFds);
+            return Exec(exec);
         }
         catch (ContainerError e)
         {
@@ -148,18 +149,31 @@ public static class ContainerInit
         proc.Dispose();
     }
 
-    private static unsafe int Exec(ExecPlan plan, int preserveFds)
+    /// <summary>
+    /// Every fd above the preserved ones closes at execve: nothing of the runtime reaches the
+    /// container. Done before ready (and a no_new_privs seccomp filter), as runc does: what
+    /// init opens after it is close-on-exec already, and the profile need not allow close_range.
+    /// </summary>
+    private static void CloseOnExecAbove(int preserveFds)
     {
-        // Every fd above the preserved ones closes at execve: nothing of the runtime reaches the container.
         const uint CLOSE_RANGE_CLOEXEC = 1 << 2;
         Syscall.Check(LibC.syscall(Sys.close_range, 3 + preserveFds, uint.MaxValue, CLOSE_RANGE_CLOEXEC, 0, 0), "close_range");
+    }
+
+    private static unsafe int Exec(ExecPlan plan)
+    {
         using var argv = new Syscall.CStringArray(plan.Args);
         using var envp = new Syscall.CStringArray(plan.Env);
         LibC.ocirun_exec(plan.Path, argv.Pointer, envp.Pointer);
         var errno = Syscall.LastErrno;
-        var message = $"oci-run: exec {plan.Path}: {Errno.Describe(errno)}\n";
-        fixed (byte* p = Encoding.UTF8.GetBytes(message)) LibC.write(2, p, Encoding.UTF8.GetByteCount(message));
+        WriteError($"exec {plan.Path}: {Errno.Describe(errno)}");
         return errno == Errno.ENOENT ? 127 : 126;
+    }
+
+    private static unsafe void WriteError(string message)
+    {
+        var bytes = Encoding.UTF8.GetBytes($"oci-run: {message}\n");
+        fixed (byte* p = bytes) LibC.write(2, p, bytes.Length);
     }
 
     private static int Fail(SyncChannel channel, string message)
@@ -167,6 +181,7 @@ public static class ContainerInit
         try
         {
             if (channel.Fd >= 0) channel.Send(FrameType.Error, Encoding.UTF8.GetBytes(message));
+            else WriteError(message); // after ready, create is gone: the container's stderr is all there is
         }
         catch (ContainerError) { /* the parent is gone; nothing else to tell */ }
         return 1;

@@ -100,7 +100,10 @@ public static unsafe class SeccompCompiler
             fixed (ScmpArgCmp* p = conditions)
             {
                 var rc = LibSeccomp.seccomp_rule_add_array(ctx, rule.Action.Value, number, (uint)rule.Conditions.Count, p);
-                if (rc < 0) throw new ContainerError($"{rule.Path}: libseccomp refused the rule for {rule.Syscall}: {Errno.Describe(-rc)}");
+                if (rc < 0)
+                    throw new ContainerError($"{rule.Path}: libseccomp refused the rule for {rule.Syscall}: " + (rc == -Errno.EEXIST
+                        ? "it conflicts with an earlier rule for the same syscall (another action where their conditions overlap)"
+                        : Errno.Describe(-rc)));
             }
         }
     }
