@@ -49,7 +49,7 @@ public sealed class CliTests : ContainerTest
         if (Runtime.Binary.EndsWith("oci-run"))
         {
             // oci-run's own gaps must be declared, not only refused at create.
-            ((bool)features["linux"]!["seccomp"]!["enabled"]!).Should().BeFalse();
+            ((bool)features["linux"]!["apparmor"]!["enabled"]!).Should().BeFalse();
             features["hooks"]!.AsArray().Should().BeEmpty();
         }
     }

@@ -291,6 +291,39 @@ public sealed class SeccompTests : ContainerTest
         Runtime.Run("list", "-q").Stdout.Should().NotContain(id);
     }
 
+    // ---- features ----
+
+    [RootFact]
+    public void Features_list_seccomp_with_what_it_takes()
+    {
+        var result = Runtime.Exec(["features"]);
+        result.ExitCode.Should().Be(0, result.ToString());
+        var features = JsonNode.Parse(result.Stdout)!;
+        var seccomp = features["linux"]!["seccomp"]!;
+        ((bool)seccomp["enabled"]!).Should().BeTrue();
+        List<string> Names(string key) => seccomp[key]!.AsArray().Select(n => (string)n!).ToList();
+        Names("actions").Should().BeEquivalentTo(["SCMP_ACT_KILL", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_TRAP",
+            "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE", "SCMP_ACT_LOG", "SCMP_ACT_ALLOW"], "SCMP_ACT_NOTIFY is refused, so it is not listed");
+        Names("operators").Should().BeEquivalentTo(["SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ"]);
+        Names("archs").Should().Contain(["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64"]);
+        Names("knownFlags").Should().BeEquivalentTo(["SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
+            "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"]);
+        Names("supportedFlags").Should().BeEquivalentTo(["SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"],
+            "this kernel has them all; WAIT_KILLABLE_RECV needs SCMP_ACT_NOTIFY");
+        ((string?)features["annotations"]!["io.github.seccomp.libseccomp.version"]).Should().MatchRegex(@"^2\.\d+\.\d+$");
+    }
+
+    [RootFact]
+    public void The_log_and_spec_allow_flags_load()
+    {
+        // LOG logs what the filter does not allow; SPEC_ALLOW keeps speculative store bypass as it is. Neither shows inside.
+        var id = NewId();
+        var profile = Profile("SCMP_ACT_ALLOW", Rule("SCMP_ACT_ERRNO", "mkdir"));
+        profile["flags"] = new JsonArray("SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW");
+        var bundle = WithProfile(NewBundle(id, "sh", "-c", "grep Seccomp_filters /proc/self/status; mkdir /dev/shm/x 2>/dev/null || echo refused"), profile);
+        RunOk(bundle, id).Should().Be("Seccomp_filters:\t1\nrefused\n");
+    }
+
     // ---- helpers ----
 
     /// <summary>Syscalls busybox's sh and its applets need, for profiles whose default refuses.</summary>
