@@ -101,6 +101,7 @@ public sealed class Containers(string root)
             PreserveFds = options.PreserveFds,
             FifoPath = fifo,
             CgroupMounts = CgroupMountSources(layout, cgroup),
+            SeccompCacheDirectory = Security.Seccomp.SeccompCache.Under(_store.Root).Directory,
         };
         var initPid = placed.Complete(config).Pid;
         var started = ProcessProbe.Read(initPid) ?? throw new ContainerError("container init exited right after it was ready");

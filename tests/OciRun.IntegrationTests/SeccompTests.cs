@@ -213,6 +213,26 @@ public sealed class SeccompTests : ContainerTest
         RunBoth(bundle, id).Stdout.Should().Be($"errno {ENOSYS}\nerrno {EPERM}\n");
     }
 
+    [RootFact]
+    public void A_compiled_profile_is_kept_under_the_root_and_used_again()
+    {
+        var profile = () => Profile("SCMP_ACT_ALLOW", Rule("SCMP_ACT_ERRNO", "mkdir", errno: EACCES));
+        var cache = Path.Combine(Runtime.Root, "@seccomp");
+        var first = NewId();
+        RunOk(WithProfile(NewBundle(first, "sh", "-c", "mkdir /dev/shm/x 2>&1 || true"), profile()), first)
+            .Should().Contain("Permission denied");
+        var entry = Directory.GetFiles(cache, "*.bpf").Should().ContainSingle().Which;
+        var written = File.GetLastWriteTimeUtc(entry);
+
+        var second = NewId();
+        RunOk(WithProfile(NewBundle(second, "sh", "-c", "mkdir /dev/shm/x 2>&1 || true"), profile()), second)
+            .Should().Contain("Permission denied");
+        Directory.GetFiles(cache, "*.bpf").Should().Equal([entry], "the same profile finds its entry");
+        File.GetLastWriteTimeUtc(entry).Should().Be(written, "a found entry is not written again");
+        Runtime.Run("list", "-q").Stdout.Should().NotContain("@seccomp", "the cache is no container");
+        Runtime.Run("delete", "@seccomp").Stderr.Should().Contain("invalid container ID");
+    }
+
     // ---- where init loads it ----
 
     [RootFact]

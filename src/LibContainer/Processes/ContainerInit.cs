@@ -66,10 +66,11 @@ public static class ContainerInit
         int lastCap;
         using (var hostProc = ProcFs.OpenHost()) lastCap = Capabilities.LastCap(hostProc);
         var identity = IdentityPlan.For(process, lastCap);
-        // The seccomp filter is compiled now, while init may still allocate freely: the
-        // config's rlimits come later (an address-space limit below the ~4 GiB the runtime
-        // reserves would break it), and a profile libseccomp refuses fails before any mount.
-        var seccomp = spec.Linux?.Seccomp is { } profile ? SeccompCompiler.Compile(SeccompPlan.For(profile)) : null;
+        // The seccomp filter is compiled now (or found compiled under --root), while init may still
+        // allocate freely and sees the host: the config's rlimits come later (an address-space limit
+        // below the ~4 GiB the runtime reserves would break it), and a profile libseccomp refuses
+        // fails before any mount.
+        var seccomp = spec.Linux?.Seccomp is { } profile ? CompileSeccomp(SeccompPlan.For(profile), config.SeccompCacheDirectory) : null;
         var sys = new Syscalls.LinuxSyscalls();
         // After pivot_root, procfs is reached only through an instance of the
         // container's own PID namespace, made while the kernel still allows it.
@@ -97,6 +98,9 @@ public static class ContainerInit
         var env = Executable.Environment(process);
         return new ExecPlan(Executable.Resolve(process.Args![0], env), process.Args, env, process.NoNewPrivileges ? seccomp : null);
     }
+
+    private static SeccompProgram CompileSeccomp(SeccompPlan plan, string? cacheDirectory) =>
+        cacheDirectory is null ? SeccompCompiler.Compile(plan) : new SeccompCache(cacheDirectory).GetOrCompile(plan);
 
     private static unsafe void SetHostname(string name, bool domain)
     {
