@@ -21,16 +21,29 @@ public sealed class SeccompTests : ContainerTest
 
     private const string Probe = "/data/syscall";
 
-    private static readonly Lazy<string> ProbeDir = new(() =>
+    private static readonly Lazy<string> ProbeDir = new(() => Path.GetDirectoryName(Helper("syscall", "syscall.c", "-static -pthread"))!);
+
+    private static readonly Lazy<string> HelperDir = new(() =>
     {
-        var dir = Path.Combine(Path.GetTempPath(), $"ocirun-test-seccomp-probe-{Environment.ProcessId}");
+        var dir = Path.Combine(Path.GetTempPath(), $"ocirun-test-seccomp-{Environment.ProcessId}");
         Directory.CreateDirectory(dir);
-        var source = Path.Combine(Runtime.RepoRoot, "tests", "OciRun.IntegrationTests", "Support", "syscall.c");
-        var built = Runtime.Shell($"gcc -std=gnu11 -O2 -Wall -Wextra -Werror -static -pthread '{source}' -o '{dir}/syscall'");
-        if (built.ExitCode != 0) throw new InvalidOperationException($"building the syscall probe failed: {built}");
         AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Directory.Delete(dir, true); } catch (IOException) { } };
         return dir;
     });
+
+    /// <summary>A helper program of Support/, built with gcc once per run.</summary>
+    private static string Helper(string name, string source, string flags)
+    {
+        var binary = Path.Combine(HelperDir.Value, name);
+        lock (HelperDir)
+        {
+            if (File.Exists(binary)) return binary;
+            var path = Path.Combine(Runtime.RepoRoot, "tests", "OciRun.IntegrationTests", "Support", source);
+            var built = Runtime.Shell($"gcc -std=gnu11 -O2 -Wall -Wextra -Werror {flags} '{path}' -o '{binary}'");
+            if (built.ExitCode != 0) throw new InvalidOperationException($"building {source} failed: {built}");
+        }
+        return binary;
+    }
 
     private static readonly string? Runc =
         new[] { "/usr/local/sbin/runc", "/usr/sbin/runc", "/usr/bin/runc" }.FirstOrDefault(File.Exists);
@@ -231,6 +244,49 @@ public sealed class SeccompTests : ContainerTest
         File.GetLastWriteTimeUtc(entry).Should().Be(written, "a found entry is not written again");
         Runtime.Run("list", "-q").Stdout.Should().NotContain("@seccomp", "the cache is no container");
         Runtime.Run("delete", "@seccomp").Stderr.Should().Contain("invalid container ID");
+    }
+
+    [RootFact]
+    public void Dockers_loaded_filter_answers_as_runcs_for_every_syscall() => CompareLoadedFilters("docker-20.10-plain");
+
+    [RootFact]
+    public void Podmans_loaded_filter_answers_as_runcs_for_every_syscall() => CompareLoadedFilters("podman-4.3-plain");
+
+    /// <summary>
+    /// The filter each runtime loads for one profile, read back from its container's process
+    /// (Support/seccomp-table.c, PTRACE_SECCOMP_GET_FILTER) and run for every syscall number up
+    /// to 1023 on x86_64, i386 and x32 with three argument sets: the answers must be the same.
+    /// </summary>
+    private void CompareLoadedFilters(string fixture)
+    {
+        Skip.If(Runc is null, "compares with runc, which is not installed");
+        var table = Helper("seccomp-table", "seccomp-table.c", "");
+        string Answers(string binary, string root, string id, Bundle bundle)
+        {
+            var started = Runtime.Shell($"exec '{binary}' --root '{root}' run --detach --bundle '{bundle.Write().Dir}' '{id}' </dev/null >/dev/null 2>&1");
+            started.ExitCode.Should().Be(0, started.ToString());
+            try
+            {
+                var state = Runtime.Shell($"'{binary}' --root '{root}' state '{id}'");
+                var pid = (int)JsonNode.Parse(state.Stdout)!["pid"]!;
+                var dump = Runtime.Shell($"'{table}' {pid}");
+                dump.ExitCode.Should().Be(0, dump.ToString());
+                return dump.Stdout;
+            }
+            finally
+            {
+                Runtime.Shell($"'{binary}' --root '{root}' delete --force '{id}'");
+            }
+        }
+        var id = NewId();
+        var bundle = WithEngineProfile(NewBundle(id, "sleep", "60"), fixture);
+        var ours = Answers(Runtime.Binary, Runtime.Root, id, bundle);
+        var theirs = Answers(Runc!, Path.Combine(Work, "runc-root"), NewId("runc"), bundle);
+        var lines = ours.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(3 * 1024 * 3);
+        var differences = lines.Zip(theirs.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Where(p => p.First != p.Second).Take(5).ToList();
+        differences.Should().BeEmpty("oci-run's filter must answer every syscall as runc's does");
+        lines.Should().Contain($"x86_64 {Fchmodat2} 0 {0x50000 | ENOSYS:x8}", "a syscall newer than the profile gets ENOSYS from both");
     }
 
     // ---- where init loads it ----
