@@ -113,6 +113,7 @@ public sealed class Containers(string root, Action<string>? warn = null)
             PreserveFds = options.PreserveFds,
             FifoPath = fifo,
             CgroupMounts = CgroupMountSources(layout, cgroup),
+            SeccompCacheDirectory = Security.Seccomp.SeccompCache.Under(_store.Root).Directory,
         };
         var hooks = spec.Hooks;
         Action<int>? runtimeHooks = hooks?.Prestart is { Count: > 0 } || hooks?.CreateRuntime is { Count: > 0 }

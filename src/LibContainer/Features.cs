@@ -1,4 +1,5 @@
 using LibContainer.Kernel;
+using Seccomp = LibContainer.Security.Seccomp;
 
 namespace LibContainer;
 
@@ -37,7 +38,8 @@ public static class Features
             json.WriteBoolean("systemdUser", false);
             json.WriteBoolean("rdma", true);
             json.WriteEndObject();
-            foreach (var disabled in new[] { "seccomp", "apparmor", "selinux", "intelRdt" })
+            WriteSeccomp(json);
+            foreach (var disabled in new[] { "apparmor", "selinux", "intelRdt" })
             {
                 json.WriteStartObject(disabled);
                 json.WriteBoolean("enabled", false);
@@ -46,11 +48,33 @@ public static class Features
             json.WriteStartObject("mountExtensions");
             json.WriteStartObject("idmap");
             json.WriteBoolean("enabled", false);
-            json.WriteEndObject();
-            json.WriteEndObject();
+            json.WriteEndObject(); // idmap
+            json.WriteEndObject(); // mountExtensions
+            json.WriteEndObject(); // linux
+            json.WriteStartObject("annotations");
+            json.WriteString("io.github.seccomp.libseccomp.version", Seccomp.SeccompFeatures.LibseccompVersion());
             json.WriteEndObject();
             json.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteSeccomp(Utf8JsonWriter json)
+    {
+        json.WriteStartObject("seccomp");
+        json.WriteBoolean("enabled", true);
+        WriteList(json, "actions", Seccomp.SeccompFeatures.Actions());
+        WriteList(json, "operators", Seccomp.SeccompFeatures.Operators());
+        WriteList(json, "archs", Seccomp.SeccompFeatures.Architectures());
+        WriteList(json, "knownFlags", Seccomp.SeccompFeatures.KnownFlags());
+        WriteList(json, "supportedFlags", Seccomp.SeccompFeatures.SupportedFlags());
+        json.WriteEndObject();
+    }
+
+    private static void WriteList(Utf8JsonWriter json, string name, List<string> items)
+    {
+        json.WriteStartArray(name);
+        foreach (var item in items) json.WriteStringValue(item);
+        json.WriteEndArray();
     }
 }

@@ -28,8 +28,8 @@ public static class Bundle
     /// <summary>
     /// Docker 20.10's config for `docker run --memory 64m --pids-limit 50 --cpus 0.5`
     /// (tests/EngineConfigs), on the same rootfs, running /bin/true: what an
-    /// engine hands a runtime, with its resource blocks and devices. Its
-    /// seccomp profile and prestart hook are taken out until oci-run has them;
+    /// engine hands a runtime, with its resource blocks, devices and seccomp
+    /// profile. Its prestart hook is taken out until oci-run has hooks;
     /// the files Docker bound in (hosts, resolv.conf, hostname) get stand-ins.
     /// </summary>
     public static string MakeFromDocker(string dir, string rootfs)
@@ -39,7 +39,6 @@ public static class Bundle
         config["root"]!["path"] = rootfs;
         config["process"]!["args"] = new JsonArray("/bin/true");
         var linux = config["linux"]!.AsObject();
-        linux.Remove("seccomp");
         linux.Remove("cgroupsPath"); // each runtime's default: a cgroup per container ID
         config.Remove("hooks");
         foreach (var mount in config["mounts"]!.AsArray())

@@ -18,6 +18,11 @@ public sealed partial class RecordingSyscalls : ISyscalls
     public void RaiseAmbientCapability(int capability) => Calls.Add($"ambient raise {capability}");
     public void SetUmask(uint mask) => Calls.Add($"umask {Convert.ToString(mask, 8)}");
     public void SetNoNewPrivileges() => Calls.Add("no_new_privs");
+    public int LoadSeccompFilter(byte[] program, uint flags)
+    {
+        Calls.Add($"seccomp {program.Length / 8} instructions, flags {flags}");
+        return -1;
+    }
 
     /// <summary>The kernel files there are, by path, with their text; a write replaces the text.</summary>
     public Dictionary<string, string> Files { get; } = [];

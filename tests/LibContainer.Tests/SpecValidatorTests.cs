@@ -291,10 +291,11 @@ public sealed class SpecValidatorTests
     // ---- linux ----
 
     [Fact]
-    public void Seccomp_is_refused_as_not_supported()
+    public void Seccomp_is_checked_by_its_plan()
     {
-        var spec = Specs.WithLinux(l => l with { Seccomp = new Seccomp { DefaultAction = "SCMP_ACT_ERRNO" } });
-        SingleProblem(spec).Should().Be("linux.seccomp: not supported by oci-run yet");
+        Problems(Specs.WithLinux(l => l with { Seccomp = new Seccomp { DefaultAction = "SCMP_ACT_ERRNO" } })).Should().BeEmpty();
+        SingleProblem(Specs.WithLinux(l => l with { Seccomp = new Seccomp { DefaultAction = "SCMP_ACT_NOPE" } }))
+            .Should().Be("linux.seccomp.defaultAction: unknown action \"SCMP_ACT_NOPE\"");
     }
 
     [Fact]

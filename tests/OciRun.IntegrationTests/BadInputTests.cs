@@ -69,8 +69,8 @@ public sealed class BadInputTests : ContainerTest
     {
         var id = NewId();
         var bundle = NewBundle(id, "true");
-        bundle.Linux["seccomp"] = new JsonObject { ["defaultAction"] = "SCMP_ACT_ALLOW" };
-        ShouldFailCleanly(Create(bundle.Write(), id), id, "linux.seccomp");
+        bundle.Linux["intelRdt"] = new JsonObject { ["closID"] = "c" };
+        ShouldFailCleanly(Create(bundle.Write(), id), id, "linux.intelRdt");
     }
 
     [RootFact]

@@ -97,10 +97,8 @@ public sealed class EngineConfigTests : ContainerTest
         linux["cgroupsPath"] = $"/{CgroupParent}/{id}";
         // A namespace to join by path would be the engine's (a netns file it made): make new ones.
         foreach (var ns in linux["namespaces"]!.AsArray()) ns!.AsObject().Remove("path");
-        // ONLY because oci-run does not support seccomp yet (issue "seccomp and hooks"): once it
-        // lands, this test must keep the profiles. Docker's one hook, its libnetwork-setkey, calls
-        // back to a dockerd that is not running here, so it goes (hooks themselves are HookTests').
-        linux.Remove("seccomp");
+        // Docker's one hook, its libnetwork-setkey, calls back to a dockerd that is not running
+        // here, so it goes (hooks themselves are HookTests'). Seccomp profiles stay.
         config.Remove("hooks");
         LowerRlimits(config["process"]!.AsObject());
         ReplaceEngineFiles(config["mounts"]!.AsArray(), Path.Combine(bundle, "engine-files"));

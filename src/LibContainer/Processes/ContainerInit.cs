@@ -4,6 +4,7 @@ using LibContainer.Interop;
 using LibContainer.Launch;
 using LibContainer.Rootfs;
 using LibContainer.Security;
+using LibContainer.Security.Seccomp;
 
 namespace LibContainer.Processes;
 
@@ -32,10 +33,14 @@ public static class ContainerInit
             // Ready is the end of the handshake: from here on, create records init and
             // `delete --force` can clear it, so init no longer dies with create.
             Syscall.Check(LibC.prctl(Pr.SET_PDEATHSIG, 0, 0, 0, 0), "clear the parent death signal");
+            CloseOnExecAbove(config.PreserveFds);
+            // Seccomp with no_new_privs: the last thing whose failure can still fail create, so
+            // that as few of init's own syscalls as possible must pass the filter.
+            if (exec.SeccompLast is { } filter) new Syscalls.LinuxSyscalls().LoadSeccompFilter(filter.Bpf, filter.Flags);
             channel.Send(FrameType.Ready, []);
             channel.Dispose();
             WaitForStart(proc, fifo, () => HookRunner.RunAll(config.Spec.Hooks?.StartContainer, "startContainer", StateFor(config, "created")));
-            return Exec(exec, config.PreserveFds);
+            return Exec(exec);
         }
         catch (ContainerError e)
         {
@@ -47,7 +52,8 @@ public static class ContainerInit
         }
     }
 
-    private sealed record ExecPlan(string Path, List<string> Args, List<string> Env);
+    /// <summary>SeccompLast: the filter to load just before ready (null: none, or loaded already).</summary>
+    private sealed record ExecPlan(string Path, List<string> Args, List<string> Env, SeccompProgram? SeccompLast);
 
     /// <summary>
     /// After the mounts, before pivot_root: the runtime's hooks (prestart,
@@ -82,6 +88,11 @@ public static class ContainerInit
         int lastCap;
         using (var hostProc = ProcFs.OpenHost()) lastCap = Capabilities.LastCap(hostProc);
         var identity = IdentityPlan.For(process, lastCap);
+        // The seccomp filter is compiled now (or found compiled under --root), while init may still
+        // allocate freely and sees the host: the config's rlimits come later (an address-space limit
+        // below the ~4 GiB the runtime reserves would break it), and a profile libseccomp refuses
+        // fails before any mount.
+        var seccomp = spec.Linux?.Seccomp is { } profile ? CompileSeccomp(SeccompPlan.For(profile), config.SeccompCacheDirectory) : null;
         var sys = new Syscalls.LinuxSyscalls();
         // After pivot_root, procfs is reached only through an instance of the
         // container's own PID namespace, made while the kernel still allows it.
@@ -102,10 +113,16 @@ public static class ContainerInit
         // only root may enter is still a valid cwd for an unprivileged process.
         Syscall.Check(LibC.chdir(process.Cwd!), $"chdir to process.cwd {process.Cwd}");
         VerifyCwd();
+        // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: it goes before the identity
+        // drops it (runc's order); the syscalls that change the identity must pass it.
+        if (seccomp is not null && !process.NoNewPrivileges) sys.LoadSeccompFilter(seccomp.Bpf, seccomp.Flags);
         IdentityExecutor.Become(identity, sys);
         var env = Executable.Environment(process);
-        return new ExecPlan(Executable.Resolve(process.Args![0], env), process.Args, env);
+        return new ExecPlan(Executable.Resolve(process.Args![0], env), process.Args, env, process.NoNewPrivileges ? seccomp : null);
     }
+
+    private static SeccompProgram CompileSeccomp(SeccompPlan plan, string? cacheDirectory) =>
+        cacheDirectory is null ? SeccompCompiler.Compile(plan) : new SeccompCache(cacheDirectory).GetOrCompile(plan);
 
     private static unsafe void SetHostname(string name, bool domain)
     {
@@ -169,18 +186,31 @@ public static class ContainerInit
         proc.Dispose();
     }
 
-    private static unsafe int Exec(ExecPlan plan, int preserveFds)
+    /// <summary>
+    /// Every fd above the preserved ones closes at execve: nothing of the runtime reaches the
+    /// container. Done before ready (and a no_new_privs seccomp filter), as runc does: what
+    /// init opens after it is close-on-exec already, and the profile need not allow close_range.
+    /// </summary>
+    private static void CloseOnExecAbove(int preserveFds)
     {
-        // Every fd above the preserved ones closes at execve: nothing of the runtime reaches the container.
         const uint CLOSE_RANGE_CLOEXEC = 1 << 2;
         Syscall.Check(LibC.syscall(Sys.close_range, 3 + preserveFds, uint.MaxValue, CLOSE_RANGE_CLOEXEC, 0, 0), "close_range");
+    }
+
+    private static unsafe int Exec(ExecPlan plan)
+    {
         using var argv = new Syscall.CStringArray(plan.Args);
         using var envp = new Syscall.CStringArray(plan.Env);
         LibC.ocirun_exec(plan.Path, argv.Pointer, envp.Pointer);
         var errno = Syscall.LastErrno;
-        var message = $"oci-run: exec {plan.Path}: {Errno.Describe(errno)}\n";
-        fixed (byte* p = Encoding.UTF8.GetBytes(message)) LibC.write(2, p, Encoding.UTF8.GetByteCount(message));
+        WriteError($"exec {plan.Path}: {Errno.Describe(errno)}");
         return errno == Errno.ENOENT ? 127 : 126;
+    }
+
+    private static unsafe void WriteError(string message)
+    {
+        var bytes = Encoding.UTF8.GetBytes($"oci-run: {message}\n");
+        fixed (byte* p = bytes) LibC.write(2, p, bytes.Length);
     }
 
     private static int Fail(SyncChannel channel, string message)
@@ -188,6 +218,7 @@ public static class ContainerInit
         try
         {
             if (channel.Fd >= 0) channel.Send(FrameType.Error, Encoding.UTF8.GetBytes(message));
+            else WriteError(message); // after ready, create is gone: the container's stderr is all there is
         }
         catch (ContainerError) { /* the parent is gone; nothing else to tell */ }
         return 1;

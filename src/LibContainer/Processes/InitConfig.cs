@@ -21,6 +21,8 @@ public sealed record InitConfig
     public required string FifoPath { get; init; }
     /// <summary>The container's cgroup directories to show at a "cgroup" mount, by directory name.</summary>
     public List<CgroupMountSource> CgroupMounts { get; init; } = [];
+    /// <summary>Where compiled seccomp filters are kept (under --root); null: compile every time.</summary>
+    public string? SeccompCacheDirectory { get; init; }
 
     public byte[] Encode()
     {
@@ -34,6 +36,7 @@ public sealed record InitConfig
             json.WriteBoolean("noPivot", NoPivot);
             json.WriteNumber("preserveFds", PreserveFds);
             json.WriteString("fifoPath", FifoPath);
+            if (SeccompCacheDirectory is not null) json.WriteString("seccompCache", SeccompCacheDirectory);
             json.WriteStartArray("cgroupMounts");
             foreach (var m in CgroupMounts)
             {
@@ -62,6 +65,7 @@ public sealed record InitConfig
             NoPivot = root.GetProperty("noPivot").GetBoolean(),
             PreserveFds = root.GetProperty("preserveFds").GetInt32(),
             FifoPath = root.GetProperty("fifoPath").GetString()!,
+            SeccompCacheDirectory = root.TryGetProperty("seccompCache", out var cache) ? cache.GetString() : null,
             CgroupMounts = DecodeCgroupMounts(root.GetProperty("cgroupMounts")),
             Spec = SpecReader.Read(root.GetProperty("spec")),
             SpecJson = [],

@@ -22,14 +22,20 @@ public sealed class StateStore(string root)
 
     public static void ValidateId(string id)
     {
+        if (!IsValidId(id))
+            throw new ContainerError($"invalid container ID \"{id}\": use letters, digits, '_', '+', '-' and '.'");
+    }
+
+    /// <summary>What a container ID may be; a directory under --root with another name is not a container (the seccomp cache's).</summary>
+    public static bool IsValidId(string id)
+    {
         static bool AllAllowed(string s)
         {
             foreach (var c in s)
                 if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '+' or '-' or '.')) return false;
             return true;
         }
-        if (id.Length == 0 || !AllAllowed(id) || id is "." or "..")
-            throw new ContainerError($"invalid container ID \"{id}\": use letters, digits, '_', '+', '-' and '.'");
+        return id.Length > 0 && AllAllowed(id) && id is not ("." or "..");
     }
 
     /// <summary>Makes ROOT/ID for a new container and locks it; fails if the ID is taken.</summary>
@@ -125,7 +131,8 @@ public sealed class StateStore(string root)
         var ids = new List<string>();
         try
         {
-            foreach (var d in Directory.EnumerateDirectories(Root)) ids.Add(Path.GetFileName(d));
+            foreach (var d in Directory.EnumerateDirectories(Root))
+                if (IsValidId(Path.GetFileName(d))) ids.Add(Path.GetFileName(d));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

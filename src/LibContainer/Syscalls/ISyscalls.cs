@@ -33,6 +33,12 @@ public interface ISyscalls
 
     void SetNoNewPrivileges();
 
+    /// <summary>
+    /// Loads a seccomp filter (struct sock_filter[]) with seccomp(2) flags that include
+    /// TSYNC, so every thread gets it. Returns the listener's fd when the flags ask for one, else -1.
+    /// </summary>
+    int LoadSeccompFilter(byte[] program, uint flags);
+
     /// <summary>The text of a small kernel file (a cgroup control file), or null when there is none.</summary>
     string? ReadFile(string path);
 

@@ -48,6 +48,22 @@ public sealed unsafe partial class LinuxSyscalls : ISyscalls
     public void SetNoNewPrivileges() =>
         Syscall.Check(LibC.prctl(Pr.SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl PR_SET_NO_NEW_PRIVS");
 
+    public int LoadSeccompFilter(byte[] program, uint flags)
+    {
+        var rc = SeccompSyscall.SetModeFilter(flags, program);
+        if (rc < 0)
+        {
+            var errno = Syscall.LastErrno;
+            throw ContainerError.FromErrno(errno == Errno.EACCES
+                ? "linux.seccomp: load the filter (without no_new_privs it needs CAP_SYS_ADMIN)"
+                : "linux.seccomp: load the filter", errno);
+        }
+        var listener = (flags & SeccompSyscall.FLAG_NEW_LISTENER) != 0;
+        // With TSYNC, a positive answer is the thread that could not take the filter.
+        if (!listener && rc > 0) throw new ContainerError($"linux.seccomp: thread {rc} of init could not take the filter");
+        return listener ? (int)rc : -1;
+    }
+
     public string? ReadFile(string path) => SmallFile.TryReadText(path);
 
     public int WriteFile(string path, string value) => Cgroups.CgroupDirectory.TryWrite(path, value);

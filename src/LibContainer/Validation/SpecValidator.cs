@@ -23,6 +23,7 @@ public static class SpecValidator
         new MountRule(),
         new HookRule(),
         new LinuxRule(),
+        new SeccompRule(),
         new LinuxDeviceRule(),
         new ResourceRule(),
         new SysctlRule(),
