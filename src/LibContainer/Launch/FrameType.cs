@@ -11,4 +11,6 @@ public enum FrameType : uint
     Config = 10,
     Ready = 11,
     Error = 12,
+    SeccompListener = 13,
+    SeccompDone = 14,
 }

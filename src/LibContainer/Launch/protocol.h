@@ -49,7 +49,9 @@
 	X(CGROUPS, 5)         /* parent -> C stage: CGROUP_* attributes */             \
 	X(CONFIG, 10)         /* parent -> init: JSON */                               \
 	X(READY, 11)          /* init -> parent: set up, waiting on exec.fifo */       \
-	X(ERROR, 12)          /* either stage -> parent: UTF-8 message */
+	X(ERROR, 12)          /* either stage -> parent: UTF-8 message */          \
+	X(SECCOMP_LISTENER, 13) /* init -> parent: no payload, the seccomp notify fd (SCM_RIGHTS) */ \
+	X(SECCOMP_DONE, 14)   /* parent -> init: the listener is at listenerPath's agent */
 
 /* X(name, number): OCIRUN_ATTR_<name>, BootstrapAttributes.<Name> in C#. */
 #define OCIRUN_ATTR_TYPES(X)  \
