@@ -125,7 +125,7 @@ public sealed class Containers(string root, Action<string>? warn = null)
                 HookRunner.RunAll(hooks.CreateRuntime, "createRuntime", hookState);
             }
             : null;
-        var initPid = placed.Complete(config, runtimeHooks).Pid;
+        var initPid = placed.Complete(config, runtimeHooks, SeccompListener(spec, options.Id, bundle)).Pid;
         var started = ProcessProbe.Read(initPid) ?? throw new ContainerError("container init exited right after it was ready");
         _store.Save(state with { Pid = initPid, PidStartTime = started.StartTime, Created = Timestamp.UtcNow(), Creating = false });
         if (options.PidFile is { } pidFile)
@@ -134,6 +134,23 @@ public sealed class Containers(string root, Action<string>? warn = null)
         containerLock.Dispose();
         return initPid;
     }
+
+    /// <summary>With SCMP_ACT_NOTIFY, what create does with init's listener: hands it to the agent at listenerPath, as runc does.</summary>
+    private static Action<int, int>? SeccompListener(RuntimeSpec spec, string id, string bundle) =>
+        spec.Linux?.Seccomp is { ListenerPath.Length: > 0 } seccomp
+            ? (pid, listener) =>
+            {
+                try
+                {
+                    var message = Security.Seccomp.SeccompAgent.Message(SpecVersion, id, pid, bundle, spec.Annotations, seccomp.ListenerMetadata);
+                    Security.Seccomp.SeccompAgent.Send(seccomp.ListenerPath, message, listener);
+                }
+                finally
+                {
+                    LibC.close(listener);
+                }
+            }
+            : null;
 
     /// <summary>Releases init from exec.fifo: the user process starts.</summary>
     public void Start(string id)

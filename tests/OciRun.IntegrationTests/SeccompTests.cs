@@ -367,6 +367,106 @@ public sealed class SeccompTests : ContainerTest
         Runtime.Run("list", "-q").Stdout.Should().NotContain(id);
     }
 
+    // ---- notify ----
+
+    [RootFact]
+    public void A_notified_syscall_is_answered_by_the_agent_with_no_new_privs() => NotifiedSyscall(noNewPrivileges: true);
+
+    [RootFact]
+    public void A_notified_syscall_is_answered_by_the_agent_without_no_new_privs() => NotifiedSyscall(noNewPrivileges: false);
+
+    // runc 1.1.5 refuses every flag, so this one is not compared with it.
+    [RootFact]
+    public void Wait_killable_recv_loads_with_a_listener() => NotifiedSyscall(noNewPrivileges: true, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
+
+    /// <summary>
+    /// mkdir is notified to an agent at listenerPath (Support/seccomp-agent.c) that receives runc's
+    /// message with the listener and answers EXDEV; the two load points of init both hand it over.
+    /// </summary>
+    private void NotifiedSyscall(bool noNewPrivileges, string? flag = null)
+    {
+        // The agent answers every notified syscall with EXDEV: mkdir says so, and nothing is made.
+        const int EXDEV = 18;
+        RunResult RunWithAgent(string binary, string root, string id, Bundle bundle, string socket, out string agentOutput, out JsonNode message)
+        {
+            var messageFile = Path.Combine(Work, $"message-{id}.json");
+            using var agent = StartAgent(socket, messageFile, EXDEV);
+            try
+            {
+                var result = RunWith(binary, root, bundle, id);
+                agent.WaitForExit(10_000).Should().BeTrue("the agent stops once no process is left under the filter");
+                agentOutput = agent.StandardOutput.ReadToEnd();
+                message = JsonNode.Parse(File.ReadAllText(messageFile))!;
+                return result;
+            }
+            finally
+            {
+                if (!agent.HasExited) agent.Kill();
+            }
+        }
+
+        var id = NewId();
+        var socket = Path.Combine(Work, "agent.sock");
+        var profile = Profile("SCMP_ACT_ALLOW", Rule("SCMP_ACT_NOTIFY", "mkdir"));
+        profile["listenerPath"] = socket;
+        profile["listenerMetadata"] = "from-the-test";
+        if (flag is not null) profile["flags"] = new JsonArray(flag);
+        var bundle = WithProfile(NewBundle(id, "sh", "-c", "mkdir /dev/shm/x 2>&1; ls /dev/shm"), profile);
+        bundle.Process["noNewPrivileges"] = noNewPrivileges;
+        var result = RunWithAgent(Runtime.Binary, Runtime.Root, id, bundle, socket, out var agentOutput, out var message);
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.Stdout.Should().Be("mkdir: can't create directory '/dev/shm/x': Invalid cross-device link\n");
+        agentOutput.Should().Be($"nr {Mkdir}\n", "the agent saw the one notified syscall");
+        ((string?)message["ociVersion"]).Should().NotBeNullOrEmpty();
+        message["fds"]!.AsArray().Select(n => (string?)n).Should().Equal("seccompFd");
+        ((int)message["pid"]!).Should().BeGreaterThan(0);
+        ((string?)message["metadata"]).Should().Be("from-the-test");
+        ((string?)message["state"]!["id"]).Should().Be(id);
+        ((string?)message["state"]!["status"]).Should().Be("creating");
+        ((int)message["state"]!["pid"]!).Should().Be((int)message["pid"]!);
+        ((string?)message["state"]!["bundle"]).Should().Be(bundle.Dir);
+
+        if (Runc is null || flag is not null) return;
+        var runcId = NewId("runc");
+        var runc = RunWithAgent(Runc, Path.Combine(Work, "runc-root"), runcId, bundle, socket, out var runcAgent, out var runcMessage);
+        runc.Stdout.Should().Be(result.Stdout, "runc's container meets the same agent");
+        runcAgent.Should().Be(agentOutput);
+        Keys(runcMessage).Should().Equal(Keys(message), "oci-run sends runc's message");
+        Keys(runcMessage["state"]!).Should().Equal(Keys(message["state"]!));
+    }
+
+    [RootFact]
+    public void No_agent_at_listenerPath_fails_create_and_leaves_nothing()
+    {
+        var id = NewId();
+        var profile = Profile("SCMP_ACT_ALLOW", Rule("SCMP_ACT_NOTIFY", "mkdir"));
+        profile["listenerPath"] = Path.Combine(Work, "nobody-listens.sock");
+        var bundle = WithProfile(NewBundle(id, "true"), profile).Write();
+        ShouldFailCleanly(Runtime.Run("create", "--bundle", bundle.Dir, id), id,
+            $"linux.seccomp.listenerPath: send the seccomp listener to {Path.Combine(Work, "nobody-listens.sock")}: No such file or directory");
+    }
+
+    private static System.Diagnostics.Process StartAgent(string socket, string messageFile, int errno)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(Helper("seccomp-agent", "seccomp-agent.c", ""))
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[] { socket, messageFile, errno.ToString() }) info.ArgumentList.Add(a);
+        var agent = System.Diagnostics.Process.Start(info)!;
+        // "listening" once the socket is bound, so the runtime can connect; read before the rest.
+        var first = agent.StandardOutput.ReadLineAsync();
+        if (!first.Wait(TimeSpan.FromSeconds(10)) || first.Result != "listening")
+        {
+            agent.Kill();
+            throw new InvalidOperationException("the seccomp agent did not start");
+        }
+        return agent;
+    }
+
+    private static List<string> Keys(JsonNode node) => [.. node.AsObject().Select(p => p.Key).Order()];
+
     // ---- features ----
 
     [RootFact]
@@ -379,13 +479,15 @@ public sealed class SeccompTests : ContainerTest
         ((bool)seccomp["enabled"]!).Should().BeTrue();
         List<string> Names(string key) => seccomp[key]!.AsArray().Select(n => (string)n!).ToList();
         Names("actions").Should().BeEquivalentTo(["SCMP_ACT_KILL", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_TRAP",
-            "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE", "SCMP_ACT_LOG", "SCMP_ACT_ALLOW"], "SCMP_ACT_NOTIFY is refused, so it is not listed");
+            "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE", "SCMP_ACT_LOG", "SCMP_ACT_ALLOW", "SCMP_ACT_NOTIFY"]);
         Names("operators").Should().BeEquivalentTo(["SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ"]);
         Names("archs").Should().Contain(["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64"]);
         Names("knownFlags").Should().BeEquivalentTo(["SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
             "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"]);
-        Names("supportedFlags").Should().BeEquivalentTo(["SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"],
-            "this kernel has them all; WAIT_KILLABLE_RECV needs SCMP_ACT_NOTIFY");
+        Names("supportedFlags").Should().Contain(["SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"])
+            .And.BeSubsetOf(Names("knownFlags"));
+        if (Environment.OSVersion.Version >= new Version(5, 19))
+            Names("supportedFlags").Should().Contain("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", "Linux 5.19 has it");
         ((string?)features["annotations"]!["io.github.seccomp.libseccomp.version"]).Should().MatchRegex(@"^2\.\d+\.\d+$");
     }
 
@@ -479,8 +581,10 @@ public sealed class SeccompTests : ContainerTest
         return result;
     }
 
-    private RunResult RunWith(string binary, Bundle bundle, string id) =>
-        Runtime.Shell($"exec '{binary}' --root '{Path.Combine(Work, "runc-root")}' run --bundle '{bundle.Write().Dir}' '{id}' </dev/null");
+    private RunResult RunWith(string binary, Bundle bundle, string id) => RunWith(binary, Path.Combine(Work, "runc-root"), bundle, id);
+
+    private static RunResult RunWith(string binary, string root, Bundle bundle, string id) =>
+        Runtime.Shell($"exec '{binary}' --root '{root}' run --bundle '{bundle.Write().Dir}' '{id}' </dev/null");
 
     private void ShouldFailCleanly(RunResult result, string id, params string[] mentions)
     {

@@ -111,6 +111,12 @@ internal static unsafe partial class LibC
     public static partial int socketpair(int domain, int type, int protocol, int* sv);
 
     [LibraryImport(Lib, SetLastError = true)]
+    public static partial int socket(int domain, int type, int protocol);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int connect(int socket, SockaddrUn* address, uint length);
+
+    [LibraryImport(Lib, SetLastError = true)]
     public static partial int kill(int pid, int sig);
 
     [LibraryImport(Lib, SetLastError = true)]

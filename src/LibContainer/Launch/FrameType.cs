@@ -13,4 +13,6 @@ public enum FrameType : uint
     Error = 12,
     HooksRequest = 13,
     HooksDone = 14,
+    SeccompListener = 15,
+    SeccompDone = 16,
 }

@@ -56,28 +56,44 @@ internal sealed class InitHandshake(SyncChannel channel, int stage0, Rollback ro
     }
 
     /// <summary>
-    /// Waits for init to be ready. Before pivot_root init may ask for the
-    /// runtime's hooks (prestart, createRuntime): `runHooks` runs them in the
-    /// runtime namespace, and init goes on when told they are done.
+    /// Waits for ready. On the way init may ask for the runtime's hooks
+    /// (prestart, createRuntime; after its mounts, before pivot_root):
+    /// `runHooks` runs them in the runtime namespace and init goes on when told;
+    /// and it may hand over its seccomp listener: `seccompListener` takes it
+    /// (and closes it) before init goes on.
     /// </summary>
-    public void ExpectReady(Action? runHooks)
+    public void ExpectReady(Action? runHooks = null, Action<int>? seccompListener = null)
     {
-        var frame = channel.Receive();
-        switch (frame)
+        while (true)
         {
-            case (FrameType.Ready, _):
-                return;
-            case (FrameType.HooksRequest, _) when runHooks is not null:
-                runHooks();
-                channel.Send(FrameType.HooksDone, []);
-                ExpectReady(null); // asked once
-                return;
-            case (FrameType.Error, var payload):
-                throw new ContainerError(Encoding.UTF8.GetString(payload));
-            case null:
-                throw new ContainerError("container init exited before it was ready (killed? check the memory limit and the kernel log)");
-            default:
-                throw new ContainerError($"container init: unexpected frame {frame.Value.Type}");
+            var frame = channel.ReceiveWithFd();
+            if (frame is { Fd: >= 0 } withFd)
+            {
+                if (withFd.Type != FrameType.SeccompListener || seccompListener is null)
+                {
+                    LibC.close(withFd.Fd);
+                    throw new ContainerError($"container init: unexpected fd with frame {withFd.Type}");
+                }
+                seccompListener(withFd.Fd);
+                channel.Send(FrameType.SeccompDone, []);
+                continue;
+            }
+            switch (frame)
+            {
+                case (FrameType.Ready, _, _):
+                    return;
+                case (FrameType.HooksRequest, _, _) when runHooks is not null:
+                    runHooks();
+                    runHooks = null; // asked once
+                    channel.Send(FrameType.HooksDone, []);
+                    continue;
+                case (FrameType.Error, var payload, _):
+                    throw new ContainerError(Encoding.UTF8.GetString(payload));
+                case null:
+                    throw new ContainerError("container init exited before it was ready (killed? check the memory limit and the kernel log)");
+                default:
+                    throw new ContainerError($"container init: unexpected frame {frame.Value.Type}");
+            }
         }
     }
 

@@ -51,7 +51,9 @@
 	X(READY, 11)          /* init -> parent: set up, waiting on exec.fifo */       \
 	X(ERROR, 12)          /* either stage -> parent: UTF-8 message */          \
 	X(HOOKS_REQUEST, 13)  /* init -> parent: run prestart, createRuntime now */ \
-	X(HOOKS_DONE, 14)     /* parent -> init: they ran; go on */
+	X(HOOKS_DONE, 14)     /* parent -> init: they ran; go on */             \
+	X(SECCOMP_LISTENER, 15) /* init -> parent: no payload, the seccomp notify fd (SCM_RIGHTS) */ \
+	X(SECCOMP_DONE, 16)   /* parent -> init: the listener is at listenerPath's agent */
 
 /* X(name, number): OCIRUN_ATTR_<name>, BootstrapAttributes.<Name> in C#. */
 #define OCIRUN_ATTR_TYPES(X)  \

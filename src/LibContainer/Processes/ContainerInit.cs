@@ -29,14 +29,14 @@ public static class ContainerInit
             var frame = channel.Receive() ?? throw new ContainerError("the parent closed the sync socket before sending the config");
             if (frame.Type != FrameType.Config) throw new ContainerError($"expected the config frame, got {frame.Type}");
             var config = InitConfig.Decode(frame.Payload);
-            var exec = Prepare(config, () => CreateTimeHooks(config, channel), out var proc, out var fifo);
+            var exec = Prepare(config, () => CreateTimeHooks(config, channel), program => LoadSeccomp(channel, program), out var proc, out var fifo);
             // Ready is the end of the handshake: from here on, create records init and
             // `delete --force` can clear it, so init no longer dies with create.
             Syscall.Check(LibC.prctl(Pr.SET_PDEATHSIG, 0, 0, 0, 0), "clear the parent death signal");
             CloseOnExecAbove(config.PreserveFds);
             // Seccomp with no_new_privs: the last thing whose failure can still fail create, so
             // that as few of init's own syscalls as possible must pass the filter.
-            if (exec.SeccompLast is { } filter) new Syscalls.LinuxSyscalls().LoadSeccompFilter(filter.Bpf, filter.Flags);
+            if (exec.SeccompLast is { } filter) LoadSeccomp(channel, filter);
             channel.Send(FrameType.Ready, []);
             channel.Dispose();
             WaitForStart(proc, fifo, () => HookRunner.RunAll(config.Spec.Hooks?.StartContainer, "startContainer", StateFor(config, "created")));
@@ -76,7 +76,7 @@ public static class ContainerInit
     private static HookState StateFor(InitConfig config, string status) =>
         new(config.Id, status, System.Environment.ProcessId, config.Bundle, config.Spec.Annotations);
 
-    private static ExecPlan Prepare(InitConfig config, Action beforePivot, out Fd proc, out Fd fifo)
+    private static ExecPlan Prepare(InitConfig config, Action beforePivot, Action<SeccompProgram> loadSeccomp, out Fd proc, out Fd fifo)
     {
         var spec = config.Spec;
         var process = spec.Process!;
@@ -115,10 +115,29 @@ public static class ContainerInit
         VerifyCwd();
         // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: it goes before the identity
         // drops it (runc's order); the syscalls that change the identity must pass it.
-        if (seccomp is not null && !process.NoNewPrivileges) sys.LoadSeccompFilter(seccomp.Bpf, seccomp.Flags);
+        if (seccomp is not null && !process.NoNewPrivileges) loadSeccomp(seccomp);
         IdentityExecutor.Become(identity, sys);
         var env = Executable.Environment(process);
         return new ExecPlan(Executable.Resolve(process.Args![0], env), process.Args, env, process.NoNewPrivileges ? seccomp : null);
+    }
+
+    /// <summary>
+    /// Loads the filter. A notify listener (SCMP_ACT_NOTIFY) goes to create over the sync
+    /// socket, and init waits until create has handed it to the agent at listenerPath.
+    /// </summary>
+    private static void LoadSeccomp(SyncChannel channel, SeccompProgram program)
+    {
+        var listener = new Syscalls.LinuxSyscalls().LoadSeccompFilter(program.Bpf, program.Flags);
+        if (listener < 0) return;
+        try
+        {
+            channel.Send(FrameType.SeccompListener, [], listener);
+        }
+        finally
+        {
+            LibC.close(listener);
+        }
+        if (channel.Receive() is not (FrameType.SeccompDone, _)) throw new ContainerError("linux.seccomp: create did not take the seccomp listener");
     }
 
     private static SeccompProgram CompileSeccomp(SeccompPlan plan, string? cacheDirectory) =>

@@ -107,6 +107,14 @@ public sealed partial class SeccompCompilerTests
     }
 
     [Fact]
+    public void Notify_rules_are_loaded_with_a_listener()
+    {
+        var program = SeccompCompiler.Compile(SeccompPlan.For(Of("SCMP_ACT_ALLOW", Entry("SCMP_ACT_NOTIFY", "mkdir")) with { ListenerPath = "/a" }));
+        program.Flags.Should().Be(1u | 8u | 16u, "TSYNC, NEW_LISTENER, and TSYNC_ESRCH, without which the kernel refuses the two together");
+        Run(program.Bpf, 83).Should().Be(0x7fc00000u);
+    }
+
+    [Fact]
     public void A_different_errno_for_a_different_syscall()
     {
         var bpf = Compile(Of("SCMP_ACT_ALLOW",

@@ -181,18 +181,41 @@ public sealed class SeccompPlanTests
     }
 
     [Fact]
-    public void Notify_and_its_listener_are_refused_as_not_supported_yet()
+    public void Notify_rules_need_a_listener_path_and_get_a_listener()
     {
-        Problems(Of("SCMP_ACT_ALLOW", Entry("SCMP_ACT_NOTIFY", "mkdir")) with
+        var profile = Of("SCMP_ACT_ALLOW", Entry("SCMP_ACT_NOTIFY", "mkdir")) with { ListenerPath = "/run/agent.sock", ListenerMetadata = "m" };
+        var plan = SeccompPlan.For(profile);
+        plan.UsesNotify.Should().BeTrue();
+        plan.ListenerPath.Should().Be("/run/agent.sock");
+        plan.ListenerMetadata.Should().Be("m");
+        plan.Rules.Should().ContainSingle().Which.Action.Value.Should().Be(0x7fc00000u);
+        SingleProblem(profile with { ListenerPath = null })
+            .Should().Be("linux.seccomp.listenerPath: missing: SCMP_ACT_NOTIFY needs the agent's unix socket");
+        SeccompPlan.For(Of("SCMP_ACT_ALLOW", Entry("SCMP_ACT_ERRNO", "mkdir")) with { ListenerPath = "/run/agent.sock" })
+            .UsesNotify.Should().BeFalse("a listener path with no notify rule asks for nothing");
+    }
+
+    [Fact]
+    public void Notify_cannot_be_the_default_nor_catch_what_init_hands_the_listener_over_with()
+    {
+        Problems(Of("SCMP_ACT_NOTIFY") with { ListenerPath = "/a" }).Should().Equal(
+            "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY cannot be the default: init's own syscalls would wait for an agent that has no listener yet");
+        Problems(Of("SCMP_ACT_ALLOW", Entry("SCMP_ACT_NOTIFY", "mkdir", "write", "sendmsg")) with { ListenerPath = "/a" }).Should().Equal(
+            "linux.seccomp.syscalls[0].names[1]: SCMP_ACT_NOTIFY cannot be used for write: init hands the listener over with it once the filter is loaded",
+            "linux.seccomp.syscalls[0].names[2]: SCMP_ACT_NOTIFY cannot be used for sendmsg: init hands the listener over with it once the filter is loaded");
+    }
+
+    [Fact]
+    public void Wait_killable_recv_applies_only_with_notify_rules()
+    {
+        SingleProblem(Of("SCMP_ACT_ALLOW") with { Flags = ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"] })
+            .Should().Be("linux.seccomp.flags[0]: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV applies to SCMP_ACT_NOTIFY, which no rule uses");
+        var plan = SeccompPlan.For(Of("SCMP_ACT_ALLOW", Entry("SCMP_ACT_NOTIFY", "mkdir")) with
         {
-            ListenerPath = "/run/agent.sock",
-            ListenerMetadata = "m",
+            ListenerPath = "/a",
             Flags = ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"],
-        }).Should().Equal(
-            "linux.seccomp.syscalls[0].action: SCMP_ACT_NOTIFY is not supported by oci-run yet",
-            "linux.seccomp.flags[0]: SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV applies to SCMP_ACT_NOTIFY, which is not supported by oci-run yet",
-            "linux.seccomp.listenerPath: not supported by oci-run yet",
-            "linux.seccomp.listenerMetadata: not supported by oci-run yet");
+        });
+        plan.Flags.Should().ContainSingle().Which.Bit.Should().Be(32u);
     }
 
     [Fact]

@@ -32,6 +32,13 @@ public static unsafe class SeccompCompiler
                 throw new ContainerError($"{flag.Path}: {flag.Name} is not supported by this kernel");
             flags |= flag.Bit;
         }
+        if (plan.UsesNotify)
+        {
+            // A listener for SCMP_ACT_NOTIFY; with TSYNC the kernel takes one only if TSYNC reports failure as ESRCH.
+            if (!SeccompSyscall.KernelHasFlag(SeccompSyscall.FLAG_TSYNC_ESRCH))
+                throw new ContainerError("linux.seccomp: SCMP_ACT_NOTIFY needs Linux 5.7 or later (SECCOMP_FILTER_FLAG_TSYNC_ESRCH)");
+            flags |= SeccompSyscall.FLAG_NEW_LISTENER | SeccompSyscall.FLAG_TSYNC_ESRCH;
+        }
 
         var ctx = LibSeccomp.seccomp_init(plan.DefaultAction.Value);
         if (ctx == 0) throw new ContainerError("linux.seccomp.defaultAction: libseccomp refused the action: this kernel does not support it");

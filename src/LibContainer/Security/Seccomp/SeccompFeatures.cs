@@ -5,12 +5,10 @@ namespace LibContainer.Security.Seccomp;
 /// <summary>What `features` says of seccomp: the names this build takes, and the flags this kernel has.</summary>
 public static unsafe class SeccompFeatures
 {
-    /// <summary>Every action but SCMP_ACT_NOTIFY, which the validator refuses for now.</summary>
     public static List<string> Actions()
     {
         var names = new List<string>();
-        foreach (var (name, kind) in SeccompNames.Actions)
-            if (kind != SeccompActionKind.Notify) names.Add(name);
+        foreach (var (name, _) in SeccompNames.Actions) names.Add(name);
         return names;
     }
 
@@ -20,12 +18,12 @@ public static unsafe class SeccompFeatures
 
     public static List<string> KnownFlags() => Names(SeccompNames.Flags);
 
-    /// <summary>The flags a filter can be loaded with here: TSYNC always (every filter is), the others when the kernel has them. WAIT_KILLABLE_RECV needs SCMP_ACT_NOTIFY.</summary>
+    /// <summary>The flags a filter can be loaded with here: TSYNC always (every filter is), the others when the kernel has them.</summary>
     public static List<string> SupportedFlags()
     {
         var names = new List<string>();
         foreach (var (name, bit) in SeccompNames.Flags)
-            if (bit != SeccompSyscall.FLAG_WAIT_KILLABLE_RECV && SeccompSyscall.KernelHasFlag(bit)) names.Add(name);
+            if (SeccompSyscall.KernelHasFlag(bit)) names.Add(name);
         return names;
     }
 

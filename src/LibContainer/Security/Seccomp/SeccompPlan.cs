@@ -21,6 +21,8 @@ public sealed record SeccompFlag(uint Bit, string Name, string Path);
 /// answers for those above the highest), and the flags. SeccompCompiler turns
 /// it into a BPF program. Pure: Problems lists what is wrong in the config,
 /// each with its JSON path, and the validator reports them before anything is made.
+/// With SCMP_ACT_NOTIFY rules (UsesNotify) the filter is loaded with a listener,
+/// which create hands to the agent at ListenerPath.
 /// </summary>
 public sealed record SeccompPlan(
     SeccompAction DefaultAction,
@@ -28,8 +30,17 @@ public sealed record SeccompPlan(
     IReadOnlyList<SyscallRule> Rules,
     IReadOnlyList<string> ProfileSyscalls,
     bool EnosysForNewer,
-    IReadOnlyList<SeccompFlag> Flags)
+    IReadOnlyList<SeccompFlag> Flags,
+    bool UsesNotify = false,
+    string? ListenerPath = null,
+    string? ListenerMetadata = null)
 {
+    /// <summary>
+    /// Syscalls init makes to hand the listener over once the filter is loaded: a
+    /// notification for one of them would wait for an agent that has no listener yet.
+    /// </summary>
+    public static readonly string[] NotNotifiable = ["write", "sendmsg"];
+
     private const string Where = "linux.seccomp";
 
     /// <summary>A syscall has six arguments, numbered 0 to 5.</summary>
@@ -53,6 +64,9 @@ public sealed record SeccompPlan(
     private static SeccompPlan Make(Spec.Seccomp seccomp, List<SpecProblem> problems)
     {
         var defaultAction = DefaultActionOf(seccomp, problems);
+        if (SeccompNames.Action(seccomp.DefaultAction) == SeccompActionKind.Notify)
+            problems.Add(new($"{Where}.defaultAction", "SCMP_ACT_NOTIFY cannot be the default: init's own syscalls would wait for an agent that has no listener yet"));
+        var usesNotify = false;
 
         var architectures = new List<SeccompArchitecture>();
         for (var i = 0; i < (seccomp.Architectures?.Count ?? 0); i++)
@@ -72,6 +86,8 @@ public sealed record SeccompPlan(
             var action = Action(entry.Action, entry.ErrnoRet, $"{where}.action", $"{where}.errnoRet", problems);
             var conditionSets = ConditionSets(entry.Args, $"{where}.args", problems);
             if (entry.Names is not { Count: > 0 }) problems.Add(new($"{where}.names", "must name at least one syscall"));
+            var notify = SeccompNames.Action(entry.Action) == SeccompActionKind.Notify;
+            usesNotify |= notify;
             for (var j = 0; j < (entry.Names?.Count ?? 0); j++)
             {
                 var name = entry.Names![j];
@@ -80,6 +96,8 @@ public sealed record SeccompPlan(
                     problems.Add(new($"{where}.names[{j}]", "must not be empty"));
                     continue;
                 }
+                if (notify && Array.IndexOf(NotNotifiable, name) >= 0)
+                    problems.Add(new($"{where}.names[{j}]", $"SCMP_ACT_NOTIFY cannot be used for {name}: init hands the listener over with it once the filter is loaded"));
                 if (seen.Add(name)) names.Add(name);
                 // A rule that does what the default does changes nothing (libseccomp refuses it).
                 if (action is not { } act || act == defaultAction) continue;
@@ -94,17 +112,18 @@ public sealed record SeccompPlan(
             var name = seccomp.Flags![i];
             var where = $"{Where}.flags[{i}]";
             if (SeccompNames.Flag(name) is not { } bit) problems.Add(new(where, $"unknown flag {ValueText.Quoted(name)}"));
-            else if (bit == Interop.SeccompSyscall.FLAG_WAIT_KILLABLE_RECV)
-                // The kernel takes it only with a listener, and a listener needs SCMP_ACT_NOTIFY.
-                problems.Add(new(where, $"{name} applies to SCMP_ACT_NOTIFY, which is not supported by oci-run yet"));
+            else if (bit == Interop.SeccompSyscall.FLAG_WAIT_KILLABLE_RECV && !usesNotify)
+                // The kernel takes it only with a listener, and there is one only for SCMP_ACT_NOTIFY rules.
+                problems.Add(new(where, $"{name} applies to SCMP_ACT_NOTIFY, which no rule uses"));
             else flags.Add(new SeccompFlag(bit, name!, where));
         }
 
-        if (!string.IsNullOrEmpty(seccomp.ListenerPath)) problems.Add(new($"{Where}.listenerPath", "not supported by oci-run yet"));
-        if (!string.IsNullOrEmpty(seccomp.ListenerMetadata)) problems.Add(new($"{Where}.listenerMetadata", "not supported by oci-run yet"));
+        if (usesNotify && string.IsNullOrEmpty(seccomp.ListenerPath))
+            problems.Add(new($"{Where}.listenerPath", "missing: SCMP_ACT_NOTIFY needs the agent's unix socket"));
 
         var defaultValue = defaultAction ?? SeccompAction.Of(SeccompActionKind.Allow, null);
-        return new SeccompPlan(defaultValue, architectures, rules, names, NeedsEnosys(seccomp, defaultValue), flags);
+        return new SeccompPlan(defaultValue, architectures, rules, names, NeedsEnosys(seccomp, defaultValue), flags,
+            usesNotify, usesNotify ? seccomp.ListenerPath : null, seccomp.ListenerMetadata);
     }
 
     private static SeccompAction? DefaultActionOf(Spec.Seccomp seccomp, List<SpecProblem> problems)
@@ -122,11 +141,6 @@ public sealed record SeccompPlan(
         if (SeccompNames.Action(name) is not { } kind)
         {
             problems.Add(new(actionPath, string.IsNullOrEmpty(name) ? "missing" : $"unknown action {ValueText.Quoted(name)}"));
-            return null;
-        }
-        if (kind == SeccompActionKind.Notify)
-        {
-            problems.Add(new(actionPath, "SCMP_ACT_NOTIFY is not supported by oci-run yet"));
             return null;
         }
         if (errnoRet is { } errno)
