@@ -29,11 +29,13 @@ public static class ContainerInit
             var frame = channel.Receive() ?? throw new ContainerError("the parent closed the sync socket before sending the config");
             if (frame.Type != FrameType.Config) throw new ContainerError($"expected the config frame, got {frame.Type}");
             var config = InitConfig.Decode(frame.Payload);
+            // Before any seccomp filter (one without no_new_privs is loaded inside Prepare), which
+            // need not allow close_range; what init opens later is close-on-exec already.
+            CloseOnExecAbove(config.PreserveFds);
             var exec = Prepare(config, () => CreateTimeHooks(config, channel), program => LoadSeccomp(channel, program), out var proc, out var fifo);
             // Ready is the end of the handshake: from here on, create records init and
             // `delete --force` can clear it, so init no longer dies with create.
             Syscall.Check(LibC.prctl(Pr.SET_PDEATHSIG, 0, 0, 0, 0), "clear the parent death signal");
-            CloseOnExecAbove(config.PreserveFds);
             // Seccomp with no_new_privs: the last thing whose failure can still fail create, so
             // that as few of init's own syscalls as possible must pass the filter.
             if (exec.SeccompLast is { } filter) LoadSeccomp(channel, filter);
