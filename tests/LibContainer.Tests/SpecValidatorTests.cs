@@ -118,15 +118,11 @@ public sealed class SpecValidatorTests
     {
         var spec = Specs.WithProcess(p => p with
         {
-            ApparmorProfile = "docker-default",
-            SelinuxLabel = "system_u:system_r:container_t:s0",
             IoPriority = new IoPriority { Class = "IOPRIO_CLASS_RT" },
             Scheduler = new Scheduler { Policy = "SCHED_FIFO" },
             ExecCpuAffinity = new CpuAffinity { Initial = "0" },
         });
         Problems(spec).Should().Equal(
-            "process.apparmorProfile: not supported by oci-run yet",
-            "process.selinuxLabel: not supported by oci-run yet",
             "process.ioPriority: not supported by oci-run yet",
             "process.scheduler: not supported by oci-run yet",
             "process.execCPUAffinity: not supported by oci-run yet");
@@ -298,6 +294,27 @@ public sealed class SpecValidatorTests
             .Should().Be("linux.seccomp.defaultAction: unknown action \"SCMP_ACT_NOPE\"");
     }
 
+    [Theory]
+    [InlineData(false, false, "AppArmor is not enabled on this host, so the profile cannot be applied", "SELinux is not enabled on this host, so the label cannot be applied")]
+    [InlineData(true, true, "not supported by oci-run yet", "not supported by oci-run yet")]
+    public void Security_labels_are_an_error_without_their_module_and_not_yet_applied_with_it(bool apparmor, bool selinux, string apparmorMessage, string selinuxMessage)
+    {
+        var spec = Specs.WithProcess(p => p with { ApparmorProfile = "docker-default", SelinuxLabel = "system_u:system_r:container_t:s0" })
+            with { Linux = Specs.Valid().Linux! with { MountLabel = "system_u:object_r:container_file_t:s0" } };
+        var problems = new ProblemList();
+        new SecurityLabelRule(() => new SecurityModules(apparmor, selinux)).Check(spec, problems);
+        problems.Found.Select(p => p.ToString()).Should().Equal(
+            $"process.apparmorProfile: {apparmorMessage}", $"process.selinuxLabel: {selinuxMessage}", $"linux.mountLabel: {selinuxMessage}");
+    }
+
+    [Fact]
+    public void A_config_without_labels_reads_nothing_of_the_host()
+    {
+        var problems = new ProblemList();
+        new SecurityLabelRule(() => throw new InvalidOperationException("read the host")).Check(Specs.Valid(), problems);
+        problems.Found.Should().BeEmpty();
+    }
+
     [Fact]
     public void Linux_features_this_runtime_lacks_are_each_named()
     {
@@ -305,7 +322,6 @@ public sealed class SpecValidatorTests
         {
             UidMappings = [new IdMapping { HostId = 1000, Size = 1 }],
             GidMappings = [new IdMapping { HostId = 1000, Size = 1 }],
-            MountLabel = "system_u:object_r:container_file_t:s0",
             IntelRdt = new IntelRdt { ClosId = "x" },
             Personality = new Personality { Domain = "LINUX32" },
             TimeOffsets = new() { ["monotonic"] = new TimeOffset { Secs = 1 } },
@@ -313,7 +329,7 @@ public sealed class SpecValidatorTests
             NetDevices = new() { ["eth1"] = new NetDevice() },
         });
         Problems(spec).Select(p => p.Split(':')[0]).Should().Equal(
-            "linux.uidMappings", "linux.gidMappings", "linux.mountLabel", "linux.intelRdt", "linux.personality",
+            "linux.uidMappings", "linux.gidMappings", "linux.intelRdt", "linux.personality",
             "linux.timeOffsets", "linux.memoryPolicy", "linux.netDevices");
     }
 

@@ -27,6 +27,18 @@ public sealed class BadInputTests : ContainerTest
     }
 
     [RootFact]
+    public void A_security_label_the_host_cannot_apply_is_refused_as_runc_does()
+    {
+        Skip.If(File.Exists("/sys/fs/selinux/enforce"), "this host has SELinux");
+        Skip.If((File.Exists("/sys/module/apparmor/parameters/enabled") ? File.ReadAllText("/sys/module/apparmor/parameters/enabled").Trim() : "") == "Y", "this host has AppArmor");
+        var id = NewId();
+        var bundle = NewBundle(id, "true");
+        bundle.Process["apparmorProfile"] = "docker-default";
+        bundle.Process["selinuxLabel"] = "system_u:system_r:container_t:s0";
+        ShouldFailCleanly(Create(bundle.Write(), id), id, "process.apparmorProfile: AppArmor is not enabled on this host", "process.selinuxLabel: SELinux is not enabled on this host");
+    }
+
+    [RootFact]
     public void A_namespace_path_that_does_not_exist_is_named()
     {
         // The C stage fails on it while create is still making the cgroup: its reason must be what create reports.

@@ -11,7 +11,6 @@ internal sealed class LinuxRule : IRule
         if (spec.Linux is not { } linux) return;
         if (linux.UidMappings is { Count: > 0 }) problems.NotYet("linux.uidMappings");
         if (linux.GidMappings is { Count: > 0 }) problems.NotYet("linux.gidMappings");
-        if (!string.IsNullOrEmpty(linux.MountLabel)) problems.NotYet("linux.mountLabel");
         if (linux.IntelRdt is not null) problems.NotYet("linux.intelRdt");
         if (linux.Personality is not null) problems.NotYet("linux.personality");
         if (linux.TimeOffsets is { Count: > 0 }) problems.NotYet("linux.timeOffsets");

@@ -18,8 +18,6 @@ internal sealed class ProcessRule : IRule
         if (process.Terminal) problems.NotYet("process.terminal");
         if (process.CommandLine is not null) problems.Add("process.commandLine", "Windows only");
         if (!string.IsNullOrEmpty(process.User?.Username)) problems.Add("process.user.username", "Windows only");
-        if (!string.IsNullOrEmpty(process.ApparmorProfile)) problems.NotYet("process.apparmorProfile");
-        if (!string.IsNullOrEmpty(process.SelinuxLabel)) problems.NotYet("process.selinuxLabel");
         if (process.IoPriority is not null) problems.NotYet("process.ioPriority");
         if (process.Scheduler is not null) problems.NotYet("process.scheduler");
         if (process.ExecCpuAffinity is not null) problems.NotYet("process.execCPUAffinity");

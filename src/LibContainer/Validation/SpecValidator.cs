@@ -24,6 +24,7 @@ public static class SpecValidator
         new HookRule(),
         new LinuxRule(),
         new SeccompRule(),
+        new SecurityLabelRule(),
         new LinuxDeviceRule(),
         new ResourceRule(),
         new SysctlRule(),
