@@ -23,28 +23,4 @@ public sealed partial class RecordingSyscalls : ISyscalls
         Calls.Add($"seccomp {program.Length / 8} instructions, flags {flags}");
         return -1;
     }
-
-    /// <summary>The kernel files there are, by path, with their text; a write replaces the text.</summary>
-    public Dictionary<string, string> Files { get; } = [];
-
-    /// <summary>The errno a write to a path answers, instead of succeeding.</summary>
-    public Dictionary<string, int> WriteErrors { get; } = [];
-
-    /// <summary>The errno the next write to a path answers, once.</summary>
-    public Dictionary<string, int> WriteErrorsOnce { get; } = [];
-
-    /// <summary>What the kernel keeps of a written value (it may clamp it); the value itself by default.</summary>
-    public Func<string, string, string> Stored { get; set; } = (_, value) => value;
-
-    public string? ReadFile(string path) => Files.GetValueOrDefault(path);
-
-    public int WriteFile(string path, string value)
-    {
-        Calls.Add($"write {path} {value}");
-        if (WriteErrors.TryGetValue(path, out var errno)) return errno;
-        if (WriteErrorsOnce.Remove(path, out var once)) return once;
-        if (!Files.ContainsKey(path)) return 2; // ENOENT
-        Files[path] = Stored(path, value);
-        return 0;
-    }
 }

@@ -2,7 +2,6 @@ using LibContainer.Cgroups.Limits;
 using LibContainer.Cgroups.Freezer;
 using LibContainer.Cgroups.Stats;
 using LibContainer.Spec;
-using LibContainer.Syscalls;
 
 namespace LibContainer.Cgroups;
 
@@ -11,11 +10,11 @@ namespace LibContainer.Cgroups;
 /// host a controller bound to the unified hierarchy (here, hugetlb) is used
 /// there, in the container's directory of the "" key.
 /// </summary>
-public sealed class V1Manager(IReadOnlyDictionary<string, string> paths, ISyscalls? sys = null) : ICgroupManager
+public sealed class V1Manager(IReadOnlyDictionary<string, string> paths, ICgroupFiles? files = null) : ICgroupManager
 {
     public const string DriverName = "cgroupfs-v1"; // v1 hierarchies (and, on a hybrid host, the unified one)
 
-    private readonly ISyscalls _sys = sys ?? new LinuxSyscalls();
+    private readonly ICgroupFiles _files = files ?? HostCgroupFiles.Instance;
 
     public string Driver => DriverName;
 
@@ -59,8 +58,8 @@ public sealed class V1Manager(IReadOnlyDictionary<string, string> paths, ISyscal
 
     private void Write(Resources resources, bool update)
     {
-        var host = new CgroupFacts(VersionOf, (controller, file) => _sys.ReadFile(Path.Combine(DirectoryOf(controller), file)));
-        new LimitWriter(_sys, DirectoryOf).Apply(LimitPlan.For(resources, host), restoreOnFailure: update);
+        var host = new CgroupFacts(VersionOf, (controller, file) => _files.Read(Path.Combine(DirectoryOf(controller), file)));
+        new LimitWriter(_files, DirectoryOf).Apply(LimitPlan.For(resources, host), restoreOnFailure: update);
     }
 
     private string? V1Directory(string controller)
@@ -77,9 +76,9 @@ public sealed class V1Manager(IReadOnlyDictionary<string, string> paths, ISyscal
         if (V1Directory(controller) is not null) return CgroupVersion.V1;
         if (!Paths.TryGetValue("", out var unified)) return null;
         if (controller == "cgroup") return CgroupVersion.V2; // cgroup.* files of the unified key
-        if (!V2Tree.Available(_sys, unified).Contains(controller)) return null;
+        if (!V2Tree.Available(_files, unified).Contains(controller)) return null;
         // Enabled on first use only: a hybrid host's unified tree is left as it is unless a limit needs it.
-        V2Tree.Enable(_sys, unified, [controller], bestEffort: false);
+        V2Tree.Enable(_files, unified, [controller], bestEffort: false);
         return CgroupVersion.V2;
     }
 
@@ -92,13 +91,13 @@ public sealed class V1Manager(IReadOnlyDictionary<string, string> paths, ISyscal
 
     public bool Exists() => CgroupDirectory.AnyExists(Paths.Values);
 
-    public void Freeze() => V1Freezer.Freeze(V1Controllers.DirOf(Paths, "freezer"), HostCgroupFiles.Instance);
+    public void Freeze() => V1Freezer.Freeze(V1Controllers.DirOf(Paths, "freezer"), _files);
 
-    public void Thaw() => V1Freezer.Thaw(V1Controllers.DirOf(Paths, "freezer"), HostCgroupFiles.Instance);
+    public void Thaw() => V1Freezer.Thaw(V1Controllers.DirOf(Paths, "freezer"), _files);
 
-    public FreezerState ReadFreezerState() => V1Freezer.Read(V1Controllers.DirOf(Paths, "freezer"), HostCgroupFiles.Instance);
+    public FreezerState ReadFreezerState() => V1Freezer.Read(V1Controllers.DirOf(Paths, "freezer"), _files);
 
-    public CgroupStats Stats() => V1Stats.Read(Paths, HostCgroupFiles.Instance);
+    public CgroupStats Stats() => V1Stats.Read(Paths, _files);
 
-    public ulong OomKillCount() => V1Stats.OomKillCount(Paths, HostCgroupFiles.Instance);
+    public ulong OomKillCount() => V1Stats.OomKillCount(Paths, _files);
 }

@@ -2,16 +2,15 @@ using LibContainer.Cgroups.Limits;
 using LibContainer.Cgroups.Freezer;
 using LibContainer.Cgroups.Stats;
 using LibContainer.Spec;
-using LibContainer.Syscalls;
 
 namespace LibContainer.Cgroups;
 
 /// <summary>cgroupfs v2: one directory in the unified hierarchy.</summary>
-public sealed class V2Manager(string path, ISyscalls? sys = null) : ICgroupManager
+public sealed class V2Manager(string path, ICgroupFiles? files = null) : ICgroupManager
 {
     public const string DriverName = "cgroupfs-v2"; // the unified hierarchy alone
 
-    private readonly ISyscalls _sys = sys ?? new LinuxSyscalls();
+    private readonly ICgroupFiles _files = files ?? HostCgroupFiles.Instance;
 
     public string Driver => DriverName;
 
@@ -21,7 +20,7 @@ public sealed class V2Manager(string path, ISyscalls? sys = null) : ICgroupManag
     public void Create()
     {
         CgroupDirectory.Create(path);
-        V2Tree.Enable(_sys, path, V2Tree.Available(_sys, path), bestEffort: true);
+        V2Tree.Enable(_files, path, V2Tree.Available(_files, path), bestEffort: true);
     }
 
     public CgroupPlacement Placement => new([], path);
@@ -38,12 +37,12 @@ public sealed class V2Manager(string path, ISyscalls? sys = null) : ICgroupManag
 
     private void Write(Resources resources, bool update)
     {
-        var host = new CgroupFacts(VersionOf, (_, file) => _sys.ReadFile(Path.Combine(path, file)));
-        new LimitWriter(_sys, _ => path).Apply(LimitPlan.For(resources, host), restoreOnFailure: update);
+        var host = new CgroupFacts(VersionOf, (_, file) => _files.Read(Path.Combine(path, file)));
+        new LimitWriter(_files, _ => path).Apply(LimitPlan.For(resources, host), restoreOnFailure: update);
     }
 
     private CgroupVersion? VersionOf(string controller) =>
-        controller == "cgroup" || V2Tree.Controllers(_sys, path).Contains(controller) ? CgroupVersion.V2 : null;
+        controller == "cgroup" || V2Tree.Controllers(_files, path).Contains(controller) ? CgroupVersion.V2 : null;
 
     public IReadOnlyList<int> Pids() => CgroupDirectory.DistinctPids([path]);
 
@@ -51,13 +50,13 @@ public sealed class V2Manager(string path, ISyscalls? sys = null) : ICgroupManag
 
     public bool Exists() => CgroupDirectory.AnyExists([path]);
 
-    public void Freeze() => V2Freezer.Freeze(path, HostCgroupFiles.Instance, V2Freezer.DefaultTimeout);
+    public void Freeze() => V2Freezer.Freeze(path, _files, V2Freezer.DefaultTimeout);
 
-    public void Thaw() => V2Freezer.Thaw(path, HostCgroupFiles.Instance);
+    public void Thaw() => V2Freezer.Thaw(path, _files);
 
-    public FreezerState ReadFreezerState() => V2Freezer.Read(path, HostCgroupFiles.Instance);
+    public FreezerState ReadFreezerState() => V2Freezer.Read(path, _files);
 
-    public CgroupStats Stats() => V2Stats.Read(path, HostCgroupFiles.Instance);
+    public CgroupStats Stats() => V2Stats.Read(path, _files);
 
-    public ulong OomKillCount() => V2Stats.OomKillCount(path, HostCgroupFiles.Instance);
+    public ulong OomKillCount() => V2Stats.OomKillCount(path, _files);
 }

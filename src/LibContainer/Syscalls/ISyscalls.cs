@@ -39,11 +39,6 @@ public interface ISyscalls
     /// </summary>
     int LoadSeccompFilter(byte[] program, uint flags);
 
-    /// <summary>The text of a small kernel file (a cgroup control file), or null when there is none.</summary>
-    string? ReadFile(string path);
-
-    /// <summary>One write(2) of `value` to a kernel file: 0, or the errno the kernel answered.</summary>
-    int WriteFile(string path, string value);
 
     // The root filesystem (Rootfs/RootfsExecutor). A container path is resolved inside the
     // root by the implementation (LinuxSyscalls: openat2 with RESOLVE_IN_ROOT, no magic links),

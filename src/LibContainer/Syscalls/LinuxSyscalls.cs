@@ -64,7 +64,4 @@ public sealed unsafe partial class LinuxSyscalls : ISyscalls
         return listener ? (int)rc : -1;
     }
 
-    public string? ReadFile(string path) => SmallFile.TryReadText(path);
-
-    public int WriteFile(string path, string value) => Cgroups.CgroupDirectory.TryWrite(path, value);
 }

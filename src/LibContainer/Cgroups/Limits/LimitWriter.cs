@@ -1,5 +1,4 @@
 using LibContainer.Interop;
-using LibContainer.Syscalls;
 
 namespace LibContainer.Cgroups.Limits;
 
@@ -9,7 +8,7 @@ namespace LibContainer.Cgroups.Limits;
 /// first and written back, newest first, when a later write fails, so the
 /// container keeps the limits it had.
 /// </summary>
-public sealed class LimitWriter(ISyscalls sys, Func<string, string> directoryOf)
+public sealed class LimitWriter(ICgroupFiles files, Func<string, string> directoryOf)
 {
     public void Apply(IReadOnlyList<CgroupWrite> writes, bool restoreOnFailure)
     {
@@ -20,8 +19,8 @@ public sealed class LimitWriter(ISyscalls sys, Func<string, string> directoryOf)
             foreach (var w in writes)
             {
                 var path = Path.Combine(directoryOf(w.Controller), w.File);
-                var old = restoreOnFailure ? sys.ReadFile(path) : null;
-                var errno = sys.WriteFile(path, w.Value);
+                var old = restoreOnFailure ? files.Read(path) : null;
+                var errno = files.TryWrite(path, w.Value);
                 if (errno == 0 && old is not null) undo.Add((path, old));
                 if (errno == Errno.EINVAL && w.RetryAfterNext && retry is null)
                 {
@@ -33,7 +32,7 @@ public sealed class LimitWriter(ISyscalls sys, Func<string, string> directoryOf)
                 if (retry is not null && !ReferenceEquals(retry, w))
                 {
                     var retryPath = Path.Combine(directoryOf(retry.Controller), retry.File);
-                    if (sys.WriteFile(retryPath, retry.Value) is var again and not 0) throw Failed(retry, retryPath, again);
+                    if (files.TryWrite(retryPath, retry.Value) is var again and not 0) throw Failed(retry, retryPath, again);
                     retry = null;
                 }
             }
@@ -56,14 +55,14 @@ public sealed class LimitWriter(ISyscalls sys, Func<string, string> directoryOf)
             var (path, value) = undo[i];
             // Keyed files (io.max, blkio.throttle.*) read back as one line per key: written back a line at a time.
             foreach (var line in value.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                if (sys.WriteFile(path, line) != 0) failed.Add(path);
+                if (files.TryWrite(path, line) != 0) failed.Add(path);
         }
         return failed;
     }
 
     private void CheckReadBack(CgroupWrite w, string path)
     {
-        var read = sys.ReadFile(path)?.Trim();
+        var read = files.Read(path)?.Trim();
         if (read is null || read == w.Value) return;
         var bound = ulong.TryParse(read, out var r) && ulong.TryParse(w.Value, out var v) && v > r ? "maximum" : "minimum";
         throw new ContainerError($"{w.Field}: {w.Value} is out of range: the {bound} allowed is {read}");
@@ -75,8 +74,8 @@ public sealed class LimitWriter(ISyscalls sys, Func<string, string> directoryOf)
         if (errno == Errno.EBUSY && w.File == "memory.limit_in_bytes")
         {
             var dir = Path.GetDirectoryName(path)!;
-            var usage = sys.ReadFile(Path.Combine(dir, "memory.usage_in_bytes"))?.Trim();
-            var peak = sys.ReadFile(Path.Combine(dir, "memory.max_usage_in_bytes"))?.Trim();
+            var usage = files.Read(Path.Combine(dir, "memory.usage_in_bytes"))?.Trim();
+            var peak = files.Read(Path.Combine(dir, "memory.max_usage_in_bytes"))?.Trim();
             return new ContainerError($"{w.Field}: cannot set the memory limit to {w.Value}: the container uses {usage} bytes (peak {peak})");
         }
         if (errno == Errno.ENOENT)
