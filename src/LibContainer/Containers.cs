@@ -5,6 +5,7 @@ using LibContainer.Hooks;
 using LibContainer.Cgroups.Freezer;
 using LibContainer.Cgroups.Stats;
 using LibContainer.Events;
+using LibContainer.Exec;
 using LibContainer.Interop;
 using LibContainer.Launch;
 using LibContainer.Processes;
@@ -387,6 +388,72 @@ public sealed class Containers(string root, Action<string>? warn = null)
         HookRunner.RunAllWarning(state.Poststop, "poststop", new HookState(id, "stopped", 0, state.Bundle, state.Annotations), _warn);
         cgroup.Destroy();
         _store.Remove(id);
+    }
+
+    /// <summary>
+    /// Runs a new process in a created or running container, as runc's exec:
+    /// it joins the container's namespaces and cgroups and gets its seccomp
+    /// filter, rlimits, capabilities and no_new_privs unless the request says
+    /// otherwise. Detached, returns 0 once the process runs; else waits and
+    /// returns its exit status as a shell reports it. `onStarted` hears its PID.
+    /// </summary>
+    public int Exec(ExecRequest request, Action<int>? onStarted = null)
+    {
+        StateStore.ValidateId(request.Id);
+        if (request.Tty) throw new ContainerError("exec: --tty: terminals are not supported yet");
+        if (request.ConsoleSocket is not null) throw new ContainerError("exec: --console-socket: terminals are not supported yet");
+        if (request.SubCgroups.Count > 0) throw new ContainerError("exec: --cgroup: sub-cgroups are not supported yet");
+        if (request.PreserveFds < 0) throw new ContainerError("--preserve-fds must not be negative");
+        int pid;
+        using (var containerLock = _store.Lock(request.Id))
+        {
+            var state = _store.Load(request.Id);
+            switch (_store.StatusOf(state, lockHeld: true))
+            {
+                case ContainerStatus.Stopped: throw new ContainerError("cannot exec in a stopped container");
+                case ContainerStatus.Paused when !request.IgnorePaused:
+                    throw new ContainerError("cannot exec in a paused container (use --ignore-paused to override)");
+            }
+            // The container's own config, for its seccomp profile and, without --process, its process.
+            var spec = SpecLoader.Load(state.Bundle).Spec;
+            var process = ExecProcessOf(request, spec);
+            using var init = PidFd.Open(state.Pid, state.PidStartTime) ?? throw new ContainerError("cannot exec in a stopped container");
+            int lastCap;
+            using (var hostProc = ProcFs.OpenHost()) lastCap = Security.Capabilities.LastCap(hostProc);
+            var seccomp = spec.Linux?.Seccomp is { } profile
+                ? new Security.Seccomp.SeccompCache(Security.Seccomp.SeccompCache.Under(_store.Root).Directory).GetOrCompile(Security.Seccomp.SeccompPlan.For(profile))
+                : null;
+            var config = new ExecConfig(process, request.PreserveFds, lastCap, seccomp);
+            var placement = CgroupManagers.FromState(state.CgroupDriver, state.CgroupPaths).Placement;
+
+            using var rollback = new Rollback();
+            var spawned = SpawnedInit.Spawn(rollback);
+            var placed = spawned.Bootstrap(new BootstrapMessage(0, ContainerNamespaces.Of(state.Pid))).JoinCgroups(CgroupMessage.From(placement));
+            pid = placed.CompleteExec(config, SeccompListener(spec, request.Id, state.Bundle));
+            if (request.PidFile is { } pidFile)
+                AtomicFile.Write(Path.GetFullPath(pidFile), System.Text.Encoding.ASCII.GetBytes(pid.ToString(CultureInfo.InvariantCulture)));
+            rollback.Commit();
+        }
+        if (request.Detach) return 0;
+        onStarted?.Invoke(pid);
+        int status = 0;
+        Syscall.Check(Syscall.Retry(() => LibC.waitpid(pid, out status, 0)), "wait for the process");
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+    }
+
+    /// <summary>The process file as it is, or config.json's process changed as the request says; checked either way.</summary>
+    private static Spec.Process ExecProcessOf(ExecRequest request, RuntimeSpec spec)
+    {
+        if (request.ProcessFile is { } file)
+        {
+            var fromFile = SpecLoader.LoadProcess(file);
+            SpecValidator.ValidateProcess(fromFile, file);
+            return fromFile;
+        }
+        if (request.Args.Count == 0) throw new ContainerError("process args cannot be empty");
+        var process = ExecProcess.For(spec.Process ?? throw new ContainerError("config.json: process: missing"), request);
+        SpecValidator.ValidateProcess(process, "exec");
+        return process;
     }
 
     /// <summary>create + start + wait + delete (unless `keep`); returns the container's exit status as a shell reports it.</summary>

@@ -11,7 +11,7 @@ public static class Cli
     [
         CreateCommand.Verb, StartCommand.Verb, RunCommand.Verb, StateCommand.Verb, ListCommand.Verb,
         KillCommand.Verb, DeleteCommand.Verb, PsCommand.Verb, UpdateCommand.Verb, PauseCommand.Verb, ResumeCommand.Verb, EventsCommand.Verb,
-        SpecCommand.Verb, FeaturesCommand.Verb,
+        ExecCommand.Verb, SpecCommand.Verb, FeaturesCommand.Verb,
     ];
 
     public static int Run(string[] args) => Run(args, Verbs);
@@ -25,6 +25,7 @@ public static class Cli
     {
         Reporter? reporter = null;
         var debug = false;
+        Verb? running = null;
         try
         {
             var parsed = Parser.Parse(args, GlobalFlags.All, verbs);
@@ -46,6 +47,7 @@ public static class Cli
                 throw new ContainerError($"--{GlobalFlags.SystemdCgroup.Name}: the systemd cgroup driver is not supported yet");
             var root = arguments.Get(GlobalFlags.Root)!;
             if (root.Length == 0) throw new ContainerError($"--{GlobalFlags.Root.Name}: the path must not be empty");
+            running = verb;
             var status = verb.Run(new Invocation(arguments, Path.GetFullPath(root), reporter.Warning));
             reporter.DebugLine($"done, exit status {status}");
             return status;
@@ -53,11 +55,12 @@ public static class Cli
         catch (Exception e)
         {
             reporter ??= Reporter.StderrOnly(debug); // --log itself may be what failed
-            if (e is ContainerError) return reporter.Error(e.Message);
+            var (prefix, failure) = running is null ? ("", 1) : (running.FailurePrefix, running.FailureStatus);
+            if (e is ContainerError) return reporter.Error(prefix + e.Message, failure);
             // Not an error the runtime expected: say what it was; the stack only with --debug.
             foreach (var line in (e.StackTrace ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries))
                 reporter.DebugLine(line.Trim());
-            return reporter.Error($"internal error: {e.GetType().Name}: {e.Message}");
+            return reporter.Error($"{prefix}internal error: {e.GetType().Name}: {e.Message}", failure);
         }
         finally
         {

@@ -46,12 +46,12 @@ public sealed partial class Reporter : IDisposable
         return new(fd, json, debug);
     }
 
-    public int Error(string message)
+    public int Error(string message, int status = 1)
     {
         message = message.ReplaceLineEndings(" "); // one line, whatever the message holds
         StandardOutput.Error($"oci-run: {message}\n");
         Write("error", message);
-        return 1;
+        return status;
     }
 
     /// <summary>Something that did not fail the command but a person should know: stderr and the log, level "warning".</summary>

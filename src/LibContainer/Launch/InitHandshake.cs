@@ -97,6 +97,39 @@ internal sealed class InitHandshake(SyncChannel channel, int stage0, Rollback ro
         }
     }
 
+    /// <summary>
+    /// An exec's init: waits until the process runs (init's end of the socket is
+    /// close-on-exec, so the end of the socket says execve succeeded) or an
+    /// error says why it does not. A seccomp notify listener is handed on on the way.
+    /// </summary>
+    public void ExpectExec(Action<int>? seccompListener = null)
+    {
+        while (true)
+        {
+            var frame = channel.ReceiveWithFd();
+            if (frame is { Fd: >= 0 } withFd)
+            {
+                if (withFd.Type != FrameType.SeccompListener || seccompListener is null)
+                {
+                    LibC.close(withFd.Fd);
+                    throw new ContainerError($"exec init: unexpected fd with frame {withFd.Type}");
+                }
+                seccompListener(withFd.Fd);
+                channel.Send(FrameType.SeccompDone, []);
+                continue;
+            }
+            switch (frame)
+            {
+                case null:
+                    return;
+                case (FrameType.Error, var payload, _):
+                    throw new ContainerError(Encoding.UTF8.GetString(payload));
+                default:
+                    throw new ContainerError($"exec init: unexpected frame {frame.Value.Type}");
+            }
+        }
+    }
+
     /// <summary>Init is ready and has closed its end: the socket has nothing more to say.</summary>
     public void Close() => channel.Dispose();
 

@@ -30,4 +30,19 @@ internal sealed class PlacedInit
         _handshake.Close();
         return new ReadyInit(pid);
     }
+
+    /// <summary>
+    /// An exec: sends the process's config and returns its PID once it runs
+    /// (until then a failure kills it). `seccompListener` as for Complete.
+    /// </summary>
+    public int CompleteExec(Exec.ExecConfig config, Action<int, int>? seccompListener = null)
+    {
+        var pid = _handshake.ExpectChildPid();
+        _handshake.Rollback.Push(() => LibC.kill(pid, 9));
+        _handshake.ReapStage0();
+        _handshake.Send(FrameType.Config, config.Encode());
+        _handshake.ExpectExec(seccompListener is null ? null : fd => seccompListener(pid, fd));
+        _handshake.Close();
+        return pid;
+    }
 }

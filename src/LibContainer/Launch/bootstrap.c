@@ -2,8 +2,10 @@
  * oci-run's one native stage. It is linked into the native-AOT binary and runs
  * as an ELF constructor, before the .NET runtime starts and while the process
  * has exactly one thread: the only moment setns/unshare of every namespace
- * kind is allowed. It does nothing unless the process is the init (or, later,
- * exec) bootstrap, which the parent marks with OCIRUN_BOOTSTRAP_ENV.
+ * kind is allowed. It does nothing unless the process is the init of a
+ * container or of an exec into one, which the parent marks with
+ * OCIRUN_BOOTSTRAP_ENV. For an exec every namespace is joined by path and
+ * none created; the rest is the same.
  *
  * Steps on the bootstrap path:
  *   1. re-execute from a copy of the binary nothing can write to (CVE-2019-5736);
@@ -212,12 +214,12 @@ static void read_frame(uint32_t type, const char *what, struct bootstrap *b)
 	free(buf);
 }
 
-/* Joins the namespaces opened from NS_PATH attributes: the mount namespace
- * alone (mount = 1), or all the others (mount = 0). */
-static void join_namespaces(struct bootstrap *b, int mount)
+/* Joins the namespaces opened from NS_PATH attributes of the given types
+ * (CLONE_NEW* flags), in the order they came. */
+static void join_namespaces(struct bootstrap *b, uint32_t types)
 {
 	for (int i = 0; i < b->join_count; i++) {
-		if ((b->join_types[i] == CLONE_NEWNS) != mount)
+		if ((b->join_types[i] & types) == 0)
 			continue;
 		if (setns(b->join_fds[i], (int)b->join_types[i]) < 0)
 			die("join namespace of type 0x%x", b->join_types[i]);
@@ -294,16 +296,18 @@ static void run_bootstrap(char **argv, char **envp, const char *fd_text)
 	memset(&b, 0, sizeof(b));
 	b.cgroup_v2_fd = -1;
 	read_frame(OCIRUN_FRAME_BOOTSTRAP, "the bootstrap message", &b);
-	join_namespaces(&b, 0);
+	join_namespaces(&b, ~(uint32_t)(CLONE_NEWNS | CLONE_NEWCGROUP));
 	/* The mount namespace waits for the cgroup paths; the cgroup namespace is
-	 * made by the child, once it is in every cgroup of the container: the
-	 * namespace is rooted where its maker is. */
+	 * made or joined by the child, once it is in every cgroup of the
+	 * container: the namespace is rooted where its maker is, and the kernel
+	 * refuses to move a process into a cgroup outside its cgroup namespace
+	 * (an exec's CLONE_INTO_CGROUP). */
 	uint32_t flags = b.clone_flags & ~(uint32_t)(CLONE_NEWNS | CLONE_NEWCGROUP);
 	if (flags != 0 && unshare((int)flags) < 0)
 		die("unshare namespaces 0x%x", flags);
 
 	read_frame(OCIRUN_FRAME_CGROUPS, "the cgroup message", &b);
-	join_namespaces(&b, 1);
+	join_namespaces(&b, CLONE_NEWNS);
 	if ((b.clone_flags & CLONE_NEWNS) && unshare(CLONE_NEWNS) < 0)
 		die("unshare the mount namespace");
 
@@ -322,6 +326,7 @@ static void run_bootstrap(char **argv, char **envp, const char *fd_text)
 		die_with_create();
 	if (b.cgroup_v2_fd >= 0)
 		close(b.cgroup_v2_fd);
+	join_namespaces(&b, CLONE_NEWCGROUP);
 	if ((b.clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
 		die("unshare the cgroup namespace");
 	/* The child returns into main(): .NET starts inside the namespaces. */

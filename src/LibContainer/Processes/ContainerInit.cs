@@ -28,6 +28,7 @@ public static class ContainerInit
         {
             var frame = channel.Receive() ?? throw new ContainerError("the parent closed the sync socket before sending the config");
             if (frame.Type != FrameType.Config) throw new ContainerError($"expected the config frame, got {frame.Type}");
+            if (LibContainer.Exec.ExecConfig.IsExec(frame.Payload)) return ExecInit.Run(channel, LibContainer.Exec.ExecConfig.Decode(frame.Payload));
             var config = InitConfig.Decode(frame.Payload);
             // Before any seccomp filter (one without no_new_privs is loaded inside Prepare), which
             // need not allow close_range; what init opens later is close-on-exec already.
@@ -127,7 +128,7 @@ public static class ContainerInit
     /// Loads the filter. A notify listener (SCMP_ACT_NOTIFY) goes to create over the sync
     /// socket, and init waits until create has handed it to the agent at listenerPath.
     /// </summary>
-    private static void LoadSeccomp(SyncChannel channel, SeccompProgram program)
+    internal static void LoadSeccomp(SyncChannel channel, SeccompProgram program)
     {
         var listener = new Syscalls.LinuxSyscalls().LoadSeccompFilter(program.Bpf, program.Flags);
         if (listener < 0) return;
@@ -165,7 +166,7 @@ public static class ContainerInit
     }
 
     // A cwd outside the container (a leaked fd, CVE-2024-21626) makes getcwd fail or return a non-absolute path.
-    private static unsafe void VerifyCwd()
+    internal static unsafe void VerifyCwd()
     {
         var buffer = stackalloc byte[4096];
         if (LibC.getcwd(buffer, 4096) == null || buffer[0] != (byte)'/')
@@ -212,29 +213,35 @@ public static class ContainerInit
     /// container. Done before ready (and a no_new_privs seccomp filter), as runc does: what
     /// init opens after it is close-on-exec already, and the profile need not allow close_range.
     /// </summary>
-    private static void CloseOnExecAbove(int preserveFds)
+    internal static void CloseOnExecAbove(int preserveFds)
     {
         const uint CLOSE_RANGE_CLOEXEC = 1 << 2;
         Syscall.Check(LibC.syscall(Sys.close_range, 3 + preserveFds, uint.MaxValue, CLOSE_RANGE_CLOEXEC, 0, 0), "close_range");
     }
 
-    private static unsafe int Exec(ExecPlan plan)
+    private static int Exec(ExecPlan plan)
     {
-        using var argv = new Syscall.CStringArray(plan.Args);
-        using var envp = new Syscall.CStringArray(plan.Env);
-        LibC.ocirun_exec(plan.Path, argv.Pointer, envp.Pointer);
-        var errno = Syscall.LastErrno;
+        var errno = ExecOrErrno(plan.Path, plan.Args, plan.Env);
         WriteError($"exec {plan.Path}: {Errno.Describe(errno)}");
         return errno == Errno.ENOENT ? 127 : 126;
     }
 
-    private static unsafe void WriteError(string message)
+    /// <summary>execve; returns only if it failed, with the errno.</summary>
+    internal static unsafe int ExecOrErrno(string path, List<string> args, List<string> env)
+    {
+        using var argv = new Syscall.CStringArray(args);
+        using var envp = new Syscall.CStringArray(env);
+        LibC.ocirun_exec(path, argv.Pointer, envp.Pointer);
+        return Syscall.LastErrno;
+    }
+
+    internal static unsafe void WriteError(string message)
     {
         var bytes = Encoding.UTF8.GetBytes($"oci-run: {message}\n");
         fixed (byte* p = bytes) LibC.write(2, p, bytes.Length);
     }
 
-    private static int Fail(SyncChannel channel, string message)
+    internal static int Fail(SyncChannel channel, string message)
     {
         try
         {

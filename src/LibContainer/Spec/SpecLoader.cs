@@ -166,27 +166,57 @@ public static class SpecLoader
     /// symlink to /dev/zero or a FIFO fails at once instead of filling memory or
     /// blocking. A regular file is read with one read(2) of its size.
     /// </summary>
-    internal static unsafe byte[] ReadFile(string bundle)
+    internal static byte[] ReadFile(string bundle)
     {
         var path = Path.Combine(bundle, "config.json");
+        return ReadJsonFile(path, "config.json", () => Directory.Exists(bundle)
+            ? $"{path}: no such file: the bundle has no config.json (see `oci-run spec`)"
+            : $"bundle {bundle}: no such directory");
+    }
+
+    /// <summary>
+    /// `exec --process FILE`: a process object on its own (runc's process.json);
+    /// errors name the file and the field.
+    /// </summary>
+    public static Process LoadProcess(string path)
+    {
+        var bytes = ReadJsonFile(path, "process file", () => $"{path}: no such file");
+        var process = ReadDocument(bytes, path, (reader, root) => reader.ReadProcess(root, ""), out var problems);
+        if (problems.Count > 0) throw SpecProblems.Error(problems, path);
+        return process;
+    }
+
+    /// <summary>A process object from JSON, as init reads what `exec` decided.</summary>
+    public static Process ParseProcess(ReadOnlyMemory<byte> json, string source)
+    {
+        var process = ReadDocument(json, source, (reader, root) => reader.ReadProcess(root, ""), out var problems);
+        if (problems.Count > 0) throw SpecProblems.Error(problems, source);
+        return process;
+    }
+
+    /// <summary>
+    /// A JSON file's bytes. It must be a regular file (a symlink to one is fine)
+    /// no bigger than MaxSize, checked with fstat before anything is read: a
+    /// symlink to /dev/zero or a FIFO fails at once instead of filling memory or
+    /// blocking. A regular file is read with one read(2) of its size.
+    /// </summary>
+    private static unsafe byte[] ReadJsonFile(string path, string what, Func<string> missing)
+    {
         // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
         var fd = LibC.open(path, O.RDONLY | O.CLOEXEC | O.NONBLOCK, 0);
         if (fd < 0)
         {
             var errno = Syscall.LastErrno;
-            if (errno is Errno.ENOENT or Errno.ENOTDIR)
-                throw new ContainerError(Directory.Exists(bundle)
-                    ? $"{path}: no such file: the bundle has no config.json (see `oci-run spec`)"
-                    : $"bundle {bundle}: no such directory");
+            if (errno is Errno.ENOENT or Errno.ENOTDIR) throw new ContainerError(missing());
             throw ContainerError.FromErrno($"open {path}", errno);
         }
         try
         {
             Syscall.Check(LibC.fstatat(fd, "", out var stat, AT.EMPTY_PATH), $"stat {path}");
             if ((stat.Mode & StatMode.S_IFMT) != StatMode.S_IFREG)
-                throw new ContainerError($"{path}: not a regular file but {KindOf(stat.Mode)}: config.json must be a file");
+                throw new ContainerError($"{path}: not a regular file but {KindOf(stat.Mode)}: {what} must be a file");
             if (stat.Size > MaxSize)
-                throw new ContainerError($"{path}: {stat.Size} bytes is too big for a config.json (the limit is {MaxSize >> 20} MiB)");
+                throw new ContainerError($"{path}: {stat.Size} bytes is too big for a {what} (the limit is {MaxSize >> 20} MiB)");
             var bytes = new byte[stat.Size];
             var length = 0;
             while (length < bytes.Length)

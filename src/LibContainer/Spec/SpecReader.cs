@@ -45,7 +45,7 @@ internal sealed class SpecReader
         Zos = Raw(e, "zos"),
     };
 
-    private Process ReadProcess(JsonElement e, string p) => new()
+    public Process ReadProcess(JsonElement e, string p) => new()
     {
         Terminal = Bool(e, "terminal", p),
         ConsoleSize = Obj(e, "consoleSize", p, (c, q) => new ConsoleSize { Height = U32(c, "height", q) ?? 0, Width = U32(c, "width", q) ?? 0 }),

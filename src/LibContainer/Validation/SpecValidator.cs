@@ -57,6 +57,18 @@ public static class SpecValidator
         if (problems.Count > 0) throw SpecProblems.Error(problems);
     }
 
+    // What `exec` checks of the process it runs: the rules about a process alone.
+    private static readonly IRule[] ProcessRules = [new ProcessRule(), new RlimitRule(), new CapabilityRule(), new SecurityLabelRule()];
+
+    /// <summary>`exec`'s process, as one error naming `source` (the process file, or config.json with the flags).</summary>
+    public static void ValidateProcess(Process process, string source)
+    {
+        var problems = new ProblemList();
+        var spec = new RuntimeSpec { Process = process };
+        foreach (var rule in ProcessRules) rule.Check(spec, problems);
+        if (problems.Found.Count > 0) throw SpecProblems.Error(problems.Found, source);
+    }
+
     public static IReadOnlyList<SpecProblem> Problems(RuntimeSpec spec)
     {
         var problems = new ProblemList();

@@ -41,3 +41,7 @@ public sealed class NonNegativeIntFlag(string Name, string Description, string V
 /// <summary>A flag whose value is a Go duration ("5s", "500ms", "1m30s"); read as TimeSpan, its default when absent.</summary>
 public sealed class DurationFlag(string Name, string Description, string ValueName, string Default, char? Short = null)
     : Flag(Name, Description, Short, ValueName, Default);
+
+/// <summary>A flag that may be given many times (`-e A=1 -e B=2`); read as the list of values, in order.</summary>
+public sealed class ListFlag(string Name, string Description, string ValueName, char? Short = null)
+    : Flag(Name, Description, Short, ValueName, null);

@@ -13,6 +13,10 @@ public sealed class Invocation(ParsedArguments arguments, string root, Action<st
 
     public bool Get(SwitchFlag flag) => arguments.Get(flag);
 
+    public IReadOnlyList<string> Get(ListFlag flag) => arguments.Get(flag);
+
+    public bool IsSet(Flag flag) => arguments.IsSet(flag);
+
     public int Get(NonNegativeIntFlag flag) => arguments.Get(flag);
 
     public TimeSpan Get(DurationFlag flag) => arguments.Get(flag);

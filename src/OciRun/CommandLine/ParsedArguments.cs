@@ -6,7 +6,7 @@ namespace OciRun.CommandLine;
 /// What the command line said: the flags given and the positional arguments.
 /// A flag is read by the object that declares it, as its type: string?, bool, int or TimeSpan.
 /// </summary>
-public sealed class ParsedArguments(Dictionary<string, string> flags, List<string> positional, IReadOnlyList<Flag> known)
+public sealed class ParsedArguments(Dictionary<string, string> flags, List<string> positional, IReadOnlyList<Flag> known, Dictionary<string, List<string>>? lists = null)
 {
     public IReadOnlyList<string> Positional => positional;
 
@@ -17,6 +17,16 @@ public sealed class ParsedArguments(Dictionary<string, string> flags, List<strin
     public string? Get(StringFlag flag) => Given(flag) ?? flag.Default;
 
     public bool Get(SwitchFlag flag) => Given(flag) == "true";
+
+    /// <summary>Every value given for the flag, in order; empty when it was not given.</summary>
+    public IReadOnlyList<string> Get(ListFlag flag)
+    {
+        Given(flag); // checks that the verb declared it
+        return lists is not null && lists.TryGetValue(flag.Name, out var values) ? values : [];
+    }
+
+    /// <summary>Whether the flag was on the command line at all (runc's IsSet).</summary>
+    public bool IsSet(Flag flag) => Given(flag) is not null || (lists?.ContainsKey(flag.Name) ?? false);
 
     /// <summary>The flag's value, or 0 if it was not given; checked here, when the verb reads it, as before.</summary>
     public int Get(NonNegativeIntFlag flag)

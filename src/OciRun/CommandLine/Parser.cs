@@ -15,6 +15,7 @@ public static class Parser
     {
         // By long name, which is unique on a command line; a flag given twice: the last one counts, as in Go's flag package.
         var values = new Dictionary<string, string>();
+        var lists = new Dictionary<string, List<string>>();
         var positional = new List<string>();
         var known = new List<Flag>(globals);
         Verb? verb = null;
@@ -67,6 +68,11 @@ public static class Parser
             if (flag.TakesValue)
             {
                 if (inline is null && i + 1 >= args.Length) error = $"flag needs an argument: --{flag.Name}";
+                else if (flag is ListFlag)
+                {
+                    if (!lists.TryGetValue(flag.Name, out var list)) lists[flag.Name] = list = [];
+                    list.Add(inline ?? args[++i]);
+                }
                 else values[flag.Name] = inline ?? args[++i];
             }
             else if (inline is null or "true" or "false") values[flag.Name] = inline ?? "true";
@@ -75,7 +81,7 @@ public static class Parser
 
         if (error is null && !help && verb is not null)
             error = CheckCount(verb, positional.Count);
-        return new Parsed(verb, new ParsedArguments(values, positional, known), error, help);
+        return new Parsed(verb, new ParsedArguments(values, positional, known, lists), error, help);
     }
 
     private static string? CheckCount(Verb verb, int count)

@@ -59,17 +59,20 @@ public sealed class RollbackTests
 
     // The order of the frames is a compile-time property: a step is made only by
     // the one before it sending its frame (SpawnedInit.Spawn → Bootstrap →
-    // JoinCgroups → Complete), so create cannot send them out of order or skip
+    // JoinCgroups → Complete, or CompleteExec for an exec, which ends with the
+    // process's PID), so create and exec cannot send them out of order or skip
     // one. This checks the shape that makes it so: no step can be made from
-    // outside LibContainer, and each one's only way forward is the next.
+    // outside LibContainer, and each one's only ways forward are the next.
     [Theory]
     [InlineData(typeof(SpawnedInit), nameof(SpawnedInit.Bootstrap), typeof(NamespacedInit))]
     [InlineData(typeof(NamespacedInit), nameof(NamespacedInit.JoinCgroups), typeof(PlacedInit))]
-    [InlineData(typeof(PlacedInit), nameof(PlacedInit.Complete), typeof(ReadyInit))]
-    public void Each_launch_step_leads_only_to_the_next(Type step, string frame, Type next)
+    [InlineData(typeof(PlacedInit), nameof(PlacedInit.Complete), typeof(ReadyInit), nameof(PlacedInit.CompleteExec), typeof(int))]
+    public void Each_launch_step_leads_only_to_the_next(Type step, string frame, Type next, string? otherFrame = null, Type? otherNext = null)
     {
         step.GetConstructors(BindingFlags.Public | BindingFlags.Instance).Should().BeEmpty();
         var methods = step.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly);
-        methods.Should().ContainSingle().Which.Should().Match<MethodInfo>(m => m.Name == frame && m.ReturnType == next);
+        var expected = new List<(string, Type)> { (frame, next) };
+        if (otherFrame is not null) expected.Add((otherFrame, otherNext!));
+        methods.Select(m => (m.Name, m.ReturnType)).Should().BeEquivalentTo(expected);
     }
 }
