@@ -19,6 +19,10 @@ public sealed record CreateOptions(string Id, string Bundle)
     public string? PidFile { get; init; }
     public bool NoPivot { get; init; }
     public int PreserveFds { get; init; }
+    /// <summary>--console-socket: where the pty's master goes for process.terminal (create, run --detach).</summary>
+    public string? ConsoleSocket { get; init; }
+    /// <summary>`run` in the foreground: what takes the pty's master for process.terminal (ConsoleProxy).</summary>
+    public Terminal.IConsoleReceiver? Console { get; init; }
 }
 
 /// <summary>
@@ -57,6 +61,7 @@ public sealed class Containers(string root, Action<string>? warn = null)
         var (spec, specJson) = SpecValidator.LoadValid(bundle); // type and validation problems in one error
         var rootfs = Path.GetFullPath(spec.Root!.Path!, bundle);
         if (!Directory.Exists(rootfs)) throw new ContainerError($"root.path: the root filesystem {rootfs} does not exist");
+        using var consoleSocket = ConsoleFor(spec, options, detach: startReader is null, out var console);
         var namespaced = spawned.Bootstrap(BootstrapMessage.From(spec)); // init makes its namespaces while the cgroup is made
 
         var layout = CgroupLayout.Detect();
@@ -125,7 +130,7 @@ public sealed class Containers(string root, Action<string>? warn = null)
                 HookRunner.RunAll(hooks.CreateRuntime, "createRuntime", hookState);
             }
             : null;
-        var initPid = placed.Complete(config, runtimeHooks, SeccompListener(spec, options.Id, bundle)).Pid;
+        var initPid = placed.Complete(config, runtimeHooks, SeccompListener(spec, options.Id, bundle), console is null ? null : console.Take).Pid;
         var started = ProcessProbe.Read(initPid) ?? throw new ContainerError("container init exited right after it was ready");
         _store.Save(state with { Pid = initPid, PidStartTime = started.StartTime, Created = Timestamp.UtcNow(), Creating = false });
         if (options.PidFile is { } pidFile)
@@ -133,6 +138,26 @@ public sealed class Containers(string root, Action<string>? warn = null)
         rollback.Commit();
         containerLock.Dispose();
         return initPid;
+    }
+
+    /// <summary>
+    /// process.terminal: who takes the pty's master (`console`), after runc's checks. A console
+    /// socket is connected now, before anything is made; it is returned to be disposed.
+    /// </summary>
+    private static Terminal.ConsoleSocket? ConsoleFor(RuntimeSpec spec, CreateOptions options, bool detach, out Terminal.IConsoleReceiver? console)
+    {
+        var terminal = spec.Process?.Terminal == true;
+        Terminal.TerminalRules.Check(terminal, detach, options.ConsoleSocket);
+        console = null;
+        if (!terminal) return null;
+        if (detach)
+        {
+            var socket = Terminal.ConsoleSocket.Connect(options.ConsoleSocket!);
+            console = socket;
+            return socket;
+        }
+        console = options.Console ?? throw new ContainerError("process.terminal: `run` in the foreground was given nothing to attach the pty to");
+        return null;
     }
 
     /// <summary>With SCMP_ACT_NOTIFY, what create does with init's listener: hands it to the agent at listenerPath, as runc does.</summary>

@@ -60,22 +60,30 @@ internal sealed class InitHandshake(SyncChannel channel, int stage0, Rollback ro
     /// (prestart, createRuntime; after its mounts, before pivot_root):
     /// `runHooks` runs them in the runtime namespace and init goes on when told;
     /// and it may hand over its seccomp listener: `seccompListener` takes it
-    /// (and closes it) before init goes on.
+    /// (and closes it) before init goes on; and its pty's master: `console`
+    /// takes it (and closes it) likewise.
     /// </summary>
-    public void ExpectReady(Action? runHooks = null, Action<int>? seccompListener = null)
+    public void ExpectReady(Action? runHooks = null, Action<int>? seccompListener = null, Action<int>? console = null)
     {
         while (true)
         {
             var frame = channel.ReceiveWithFd();
             if (frame is { Fd: >= 0 } withFd)
             {
-                if (withFd.Type != FrameType.SeccompListener || seccompListener is null)
+                var (take, done) = withFd.Type switch
+                {
+                    FrameType.SeccompListener => (seccompListener, FrameType.SeccompDone),
+                    FrameType.Console => (console, FrameType.ConsoleDone),
+                    _ => (null, FrameType.Error),
+                };
+                if (take is null)
                 {
                     LibC.close(withFd.Fd);
                     throw new ContainerError($"container init: unexpected fd with frame {withFd.Type}");
                 }
-                seccompListener(withFd.Fd);
-                channel.Send(FrameType.SeccompDone, []);
+                take(withFd.Fd);
+                console = withFd.Type == FrameType.Console ? null : console; // one pty
+                channel.Send(done, []);
                 continue;
             }
             switch (frame)
