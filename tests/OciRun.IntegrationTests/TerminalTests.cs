@@ -118,6 +118,45 @@ public sealed class TerminalTests : ContainerTest
         }
     }
 
+    /// <summary>
+    /// `run` on a terminal the test holds (a pty of its own): the container starts with the size of
+    /// that terminal, follows it when it changes (SIGWINCH), gets what is typed on it, and leaves
+    /// it as it found it.
+    /// </summary>
+    [RootFact]
+    public void Run_in_the_foreground_follows_the_callers_window_size()
+    {
+        var id = NewId();
+        var bundle = TerminalBundle(id, "sh", "-c",
+            "stty size; echo ready; while [ \"$(stty size)\" != \"50 132\" ]; do sleep 0.1; done; echo resized; read line; echo got:$line; exit 5");
+        using var terminal = PtyMaster.Open();
+        terminal.Resize(40, 100);
+        var settings = terminal.Settings();
+        var slave = terminal.SlavePath;
+        var info = new System.Diagnostics.ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add($"exec '{Runtime.Binary}' --root '{Runtime.Root}' run --bundle '{bundle.Dir}' {id} <>{slave} >&0 2>&0");
+        using var run = System.Diagnostics.Process.Start(info)!;
+        try
+        {
+            var start = terminal.ReadUntil("ready");
+            start.Split("\r\n").Should().StartWith(["40 100"], "the caller's terminal size, not consoleSize, as runc does");
+
+            terminal.Resize(50, 132);
+            Runtime.Shell($"kill -WINCH {run.Id}").ExitCode.Should().Be(0); // what the terminal's driver sends its foreground job
+            terminal.ReadUntil("resized");
+            terminal.Type("hello\n");
+            terminal.ReadToEnd().Should().Contain("got:hello");
+            run.WaitForExit(TimeSpan.FromSeconds(30)).Should().BeTrue();
+            run.ExitCode.Should().Be(5);
+            terminal.Settings().Should().Equal(settings, "the terminal is out of raw mode again");
+        }
+        finally
+        {
+            if (!run.HasExited) run.Kill();
+        }
+    }
+
     [RootFact]
     public void Run_in_the_foreground_without_a_terminal_to_attach_fails_and_leaves_nothing()
     {

@@ -74,9 +74,41 @@ public sealed unsafe partial class ConsoleReceiver : IDisposable
 /// <summary>The master side of a container's pty, as the test holds it: what is typed in, what the container printed.</summary>
 public sealed unsafe partial class PtyMaster(int fd) : IDisposable
 {
-    private const ulong TIOCGPTN = 0x80045430;
+    private const ulong TIOCGPTN = 0x80045430, TIOCSPTLCK = 0x40045431, TIOCSWINSZ = 0x5414, TCGETS = 0x5401;
 
     public int Fd { get; private set; } = fd;
+
+    /// <summary>A new pty of the test's own (the host's devpts), its slave at /dev/pts/Number: a terminal to hand a runtime.</summary>
+    public static PtyMaster Open()
+    {
+        var fd = open("/dev/ptmx", 2 /* O_RDWR */ | 0x100 /* O_NOCTTY */ | 0x80000 /* O_CLOEXEC */);
+        if (fd < 0) throw new IOException($"open /dev/ptmx: errno {Marshal.GetLastPInvokeError()}");
+        var master = new PtyMaster(fd);
+        int unlock = 0;
+        if (ioctl(fd, TIOCSPTLCK, &unlock) < 0) throw new IOException($"unlock the pty: errno {Marshal.GetLastPInvokeError()}");
+        return master;
+    }
+
+    public string SlavePath => $"/dev/pts/{Number}";
+
+    /// <summary>Sets the terminal's window size, as a terminal emulator does when its window changes.</summary>
+    public void Resize(ushort rows, ushort columns)
+    {
+        var size = stackalloc ushort[4];
+        size[0] = rows;
+        size[1] = columns;
+        size[2] = size[3] = 0;
+        if (ioctl(Fd, TIOCSWINSZ, (int*)size) < 0) throw new IOException($"TIOCSWINSZ: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>The terminal's settings (the kernel's struct termios), as its user would find them.</summary>
+    public byte[] Settings()
+    {
+        var termios = new byte[36];
+        fixed (byte* t = termios)
+            if (ioctl(Fd, TCGETS, (int*)t) < 0) throw new IOException($"TCGETS: errno {Marshal.GetLastPInvokeError()}");
+        return termios;
+    }
 
     /// <summary>The pty's number (TIOCGPTN): a master that works answers it.</summary>
     public int Number
@@ -148,4 +180,7 @@ public sealed unsafe partial class PtyMaster(int fd) : IDisposable
 
     [LibraryImport("libc")]
     private static partial int close(int fd);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int open(string path, int flags);
 }
