@@ -10,10 +10,11 @@ namespace OciRun.IntegrationTests;
 public sealed class TerminalTests : ContainerTest
 {
     // What the process sees of its terminal: its name, its size, whether /dev/console is the same
-    // device, then a line typed into the master; and an exit status of its own.
+    // device, whether it is the controlling terminal (/dev/tty opens only then), then a line typed
+    // into the master; and an exit status of its own.
     private const string Script =
         "tty; stty size; [ \"$(stat -L -c %t:%T /dev/console)\" = \"$(stat -L -c %t:%T $(tty))\" ] && echo console-is-the-pty; "
-        + "echo ready; read line; echo got:$line; exit 7";
+        + "(: </dev/tty) 2>/dev/null && echo controlling-terminal; echo ready; read line; echo got:$line; exit 7";
 
     private static readonly string? Runc =
         new[] { "/usr/local/sbin/runc", "/usr/local/bin/runc", "/usr/sbin/runc", "/usr/bin/runc", "/sbin/runc" }.FirstOrDefault(File.Exists);
@@ -68,7 +69,7 @@ public sealed class TerminalTests : ContainerTest
             var output = before + pty.ReadToEnd();
 
             var lines = output.Split("\r\n");
-            lines.Should().ContainInOrder("/dev/pts/0", "33 77", "console-is-the-pty", "ready", "got:hello");
+            lines.Should().ContainInOrder("/dev/pts/0", "33 77", "console-is-the-pty", "controlling-terminal", "ready", "got:hello");
         }
         finally
         {
@@ -107,7 +108,7 @@ public sealed class TerminalTests : ContainerTest
             var result = Runtime.Shell($"printf 'hello\\n' | script -qec 'sh {driver}' /dev/null");
 
             var lines = result.Stdout.Split("\r\n").Select(l => l.TrimEnd('\r', '\n')).ToList();
-            lines.Should().ContainInOrder("/dev/pts/0", "console-is-the-pty", "ready", "got:hello", "status=7");
+            lines.Should().ContainInOrder("/dev/pts/0", "console-is-the-pty", "controlling-terminal", "ready", "got:hello", "status=7");
             var settings = lines.Where(l => l.Count(c => c == ':') > 10).ToList(); // stty -g's one line
             settings.Should().HaveCount(2, result.ToString());
             settings[1].Should().Be(settings[0], "the caller's terminal is out of raw mode again");
