@@ -20,6 +20,10 @@ public sealed record CreateOptions(string Id, string Bundle)
     public string? PidFile { get; init; }
     public bool NoPivot { get; init; }
     public int PreserveFds { get; init; }
+    /// <summary>--console-socket: where the pty's master goes for process.terminal (create, run --detach).</summary>
+    public string? ConsoleSocket { get; init; }
+    /// <summary>`run` in the foreground: what takes the pty's master for process.terminal (ConsoleProxy).</summary>
+    public Terminal.IConsoleReceiver? Console { get; init; }
 }
 
 /// <summary>
@@ -58,6 +62,7 @@ public sealed class Containers(string root, Action<string>? warn = null)
         var (spec, specJson) = SpecValidator.LoadValid(bundle); // type and validation problems in one error
         var rootfs = Path.GetFullPath(spec.Root!.Path!, bundle);
         if (!Directory.Exists(rootfs)) throw new ContainerError($"root.path: the root filesystem {rootfs} does not exist");
+        using var consoleSocket = ConsoleFor(spec, options, detach: startReader is null, out var console);
         var namespaced = spawned.Bootstrap(BootstrapMessage.From(spec)); // init makes its namespaces while the cgroup is made
 
         var layout = CgroupLayout.Detect();
@@ -126,7 +131,7 @@ public sealed class Containers(string root, Action<string>? warn = null)
                 HookRunner.RunAll(hooks.CreateRuntime, "createRuntime", hookState);
             }
             : null;
-        var initPid = placed.Complete(config, runtimeHooks, SeccompListener(spec, options.Id, bundle)).Pid;
+        var initPid = placed.Complete(config, runtimeHooks, SeccompListener(spec, options.Id, bundle), console is null ? null : console.Take).Pid;
         var started = ProcessProbe.Read(initPid) ?? throw new ContainerError("container init exited right after it was ready");
         _store.Save(state with { Pid = initPid, PidStartTime = started.StartTime, Created = Timestamp.UtcNow(), Creating = false });
         if (options.PidFile is { } pidFile)
@@ -134,6 +139,26 @@ public sealed class Containers(string root, Action<string>? warn = null)
         rollback.Commit();
         containerLock.Dispose();
         return initPid;
+    }
+
+    /// <summary>
+    /// process.terminal: who takes the pty's master (`console`), after runc's checks. A console
+    /// socket is connected now, before anything is made; it is returned to be disposed.
+    /// </summary>
+    private static Terminal.ConsoleSocket? ConsoleFor(RuntimeSpec spec, CreateOptions options, bool detach, out Terminal.IConsoleReceiver? console)
+    {
+        var terminal = spec.Process?.Terminal == true;
+        Terminal.TerminalRules.Check(terminal, detach, options.ConsoleSocket);
+        console = null;
+        if (!terminal) return null;
+        if (detach)
+        {
+            var socket = Terminal.ConsoleSocket.Connect(options.ConsoleSocket!);
+            console = socket;
+            return socket;
+        }
+        console = options.Console ?? throw new ContainerError("process.terminal: `run` in the foreground was given nothing to attach the pty to");
+        return null;
     }
 
     /// <summary>With SCMP_ACT_NOTIFY, what create does with init's listener: hands it to the agent at listenerPath, as runc does.</summary>
@@ -400,8 +425,6 @@ public sealed class Containers(string root, Action<string>? warn = null)
     public int Exec(ExecRequest request, Action<int>? onStarted = null)
     {
         StateStore.ValidateId(request.Id);
-        if (request.Tty) throw new ContainerError("exec: --tty: terminals are not supported yet");
-        if (request.ConsoleSocket is not null) throw new ContainerError("exec: --console-socket: terminals are not supported yet");
         if (request.SubCgroups.Count > 0) throw new ContainerError("exec: --cgroup: sub-cgroups are not supported yet");
         if (request.PreserveFds < 0) throw new ContainerError("--preserve-fds must not be negative");
         int pid;
@@ -417,6 +440,7 @@ public sealed class Containers(string root, Action<string>? warn = null)
             // The container's own config, for its seccomp profile and, without --process, its process.
             var spec = SpecLoader.Load(state.Bundle).Spec;
             var process = ExecProcessOf(request, spec);
+            using var consoleSocket = ExecConsole(process, request, out var console);
             using var init = PidFd.Open(state.Pid, state.PidStartTime) ?? throw new ContainerError("cannot exec in a stopped container");
             int lastCap;
             using (var hostProc = ProcFs.OpenHost()) lastCap = Security.Capabilities.LastCap(hostProc);
@@ -429,7 +453,7 @@ public sealed class Containers(string root, Action<string>? warn = null)
             using var rollback = new Rollback();
             var spawned = SpawnedInit.Spawn(rollback);
             var placed = spawned.Bootstrap(new BootstrapMessage(0, ContainerNamespaces.Of(state.Pid))).JoinCgroups(CgroupMessage.From(placement));
-            pid = placed.CompleteExec(config, SeccompListener(spec, request.Id, state.Bundle));
+            pid = placed.CompleteExec(config, SeccompListener(spec, request.Id, state.Bundle), console is null ? null : console.Take);
             if (request.PidFile is { } pidFile)
                 AtomicFile.Write(Path.GetFullPath(pidFile), System.Text.Encoding.ASCII.GetBytes(pid.ToString(CultureInfo.InvariantCulture)));
             rollback.Commit();
@@ -439,6 +463,22 @@ public sealed class Containers(string root, Action<string>? warn = null)
         int status = 0;
         Syscall.Check(Syscall.Retry(() => LibC.waitpid(pid, out status, 0)), "wait for the process");
         return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+    }
+
+    /// <summary>An exec's process.terminal: runc's checks, then the console socket (connected now) or exec's own terminal.</summary>
+    private static Terminal.ConsoleSocket? ExecConsole(Spec.Process process, ExecRequest request, out Terminal.IConsoleReceiver? console)
+    {
+        Terminal.TerminalRules.Check(process.Terminal, request.Detach, request.ConsoleSocket);
+        console = null;
+        if (!process.Terminal) return null;
+        if (request.Detach)
+        {
+            var socket = Terminal.ConsoleSocket.Connect(request.ConsoleSocket!);
+            console = socket;
+            return socket;
+        }
+        console = request.Console ?? throw new ContainerError("process.terminal: exec in the foreground was given nothing to attach the pty to");
+        return null;
     }
 
     /// <summary>The process file as it is, or config.json's process changed as the request says; checked either way.</summary>

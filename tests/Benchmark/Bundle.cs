@@ -20,6 +20,7 @@ public static class Bundle
         // Debian's crun 1.8 refuses newer version strings.
         config["ociVersion"] = "1.0.2-dev";
         config["process"]!["args"] = new JsonArray("/bin/true");
+        config["process"]!["terminal"] = false; // spec's is runc's, with a terminal
         config["hostname"] = "bench";
         File.WriteAllText(spec, config.ToJsonString());
         return dir;

@@ -14,10 +14,11 @@ public sealed class DefaultSpecTests
     }
 
     [Fact]
-    public void The_default_spec_is_runcs_except_for_the_terminal()
+    public void The_default_spec_is_runcs_with_a_terminal()
     {
         var spec = DefaultSpec.Create();
-        spec.Process!.Terminal.Should().BeFalse();
+        spec.Process!.Terminal.Should().BeTrue("runc spec writes \"terminal\": true");
+        spec.Process.ConsoleSize.Should().BeNull();
         spec.Process.Args.Should().Equal("sh");
         spec.Process.Cwd.Should().Be("/");
         spec.Root.Should().Be(new Root { Path = "rootfs", Readonly = true });
@@ -36,14 +37,16 @@ public sealed class DefaultSpecTests
     }
 
     [Fact]
-    public void The_example_bundles_config_is_the_default_spec_with_its_own_args()
+    public void The_example_bundles_config_is_the_default_spec_with_its_own_args_and_no_terminal()
     {
-        // README's example: what `oci-run spec` writes, with process.args changed. Keeps the two from drifting.
+        // README's example: what `oci-run spec` writes, with process.args changed and no terminal (it runs
+        // wherever the script does, a terminal or not). Keeps the two from drifting.
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OciRun.sln"))) dir = dir.Parent;
         var example = JsonNode.Parse(File.ReadAllText(Path.Combine(dir!.FullName, "bundles", "busybox", "config.json")))!;
         var expected = JsonNode.Parse(DefaultSpec.Json)!;
         expected["process"]!["args"] = example["process"]!["args"]!.DeepClone();
-        JsonNode.DeepEquals(example, expected).Should().BeTrue("bundles/busybox/config.json is `oci-run spec` with process.args changed, nothing else");
+        expected["process"]!["terminal"] = false;
+        JsonNode.DeepEquals(example, expected).Should().BeTrue("bundles/busybox/config.json is `oci-run spec` with process.args changed and terminal false, nothing else");
     }
 }

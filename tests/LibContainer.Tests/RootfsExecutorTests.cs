@@ -34,7 +34,7 @@ public sealed class RootfsExecutorTests
 
     private static List<string> Run(InitConfig config, RecordingSyscalls sys)
     {
-        new RootfsExecutor(config, sys).Run();
+        new RootfsExecutor(config, sys).Run()?.Dispose(); // the console's pty is the caller's
         sys.OpenHandles.Should().BeEmpty("the executor closes every handle it was given");
         return sys.Calls;
     }
@@ -81,7 +81,9 @@ public sealed class RootfsExecutorTests
         order.Should().BeInAscendingOrder("rootfs bind, mounts in config order, devices, masks, read-only paths, cwd, pivot, read-only root");
         calls.Should().ContainInConsecutiveOrder("resolve? /proc/kcore -> #24", "bind #22 on #24");
         calls.Should().ContainInConsecutiveOrder("resolve? /proc/sys -> #25", "rbind #25 on #25", "resolve /proc/sys -> #26", "remount #26 ro,remount,bind,rec");
-        calls.Should().EndWith(["pivot_root /b/rootfs", "open / -> #28", "remount / ro,remount,bind"]);
+        // runc's default has a terminal: made in the new root, before "/" is read-only.
+        calls.Should().EndWith(["pivot_root /b/rootfs", "open / -> #28", "openpty in #28 -> master #29 slave #30",
+            "mkconsole in #28 -> #31", "bind pty #30 on #31", "remount / ro,remount,bind"]);
         calls.Should().NotContain(c => c.StartsWith("move ") || c.StartsWith("detach "));
     }
 
@@ -228,12 +230,12 @@ public sealed class RootfsExecutorTests
         calls.Should().NotContain(c => c.StartsWith("mknod") || c.StartsWith("symlink"));
         calls.Skip(3).Should().Equal(
             "resolve /dev mkdir -> #4", "mount /dev on #4 none bind,rec",
-            "resolve /dev -> #5", "remount #5 ro,nosuid,remount,bind",
-            "resolve / mkdir -> #6", "pivot_root /b/rootfs");
+            "resolve / mkdir -> #5", "pivot_root /b/rootfs",
+            "open / -> #6", "resolve /dev -> #7", "remount /dev ro,nosuid,remount,bind");
     }
 
     [Fact]
-    public void A_read_only_dev_is_made_read_only_after_its_devices_masks_and_read_only_paths()
+    public void A_read_only_dev_is_made_read_only_after_its_devices_masks_and_read_only_paths_in_the_new_root()
     {
         var sys = new RecordingSyscalls();
         sys.Tree["/proc/sys"] = true;
@@ -241,7 +243,8 @@ public sealed class RootfsExecutorTests
 
         calls.Should().ContainInConsecutiveOrder("resolve /dev mkdir -> #4", "mount tmpfs on #4 tmpfs -", "resolve /dev mkdir -> #5");
         First(calls, "remount #13 ro,remount,bind,rec").Should().BeGreaterThan(Last(calls, "symlink "));
-        calls.Should().EndWith(["resolve /dev -> #14", "remount #14 ro,remount,bind", "resolve / mkdir -> #15", "pivot_root /b/rootfs"]);
+        // In the new root, as runc's finalizeRootfs: after the console, which needs a writable /dev.
+        calls.Should().EndWith(["resolve / mkdir -> #14", "pivot_root /b/rootfs", "open / -> #15", "resolve /dev -> #16", "remount /dev ro,remount,bind"]);
     }
 
     [Fact]

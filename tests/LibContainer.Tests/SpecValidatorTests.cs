@@ -62,10 +62,9 @@ public sealed class SpecValidatorTests
     }
 
     [Fact]
-    public void A_terminal_is_refused_as_not_supported()
+    public void A_terminal_with_its_size_is_valid()
     {
-        SingleProblem(Specs.WithProcess(p => p with { Terminal = true }))
-            .Should().Be("process.terminal: not supported by oci-run yet");
+        Problems(Specs.WithProcess(p => p with { Terminal = true, ConsoleSize = new ConsoleSize { Height = 24, Width = 80 } })).Should().BeEmpty();
     }
 
     [Theory]
@@ -451,19 +450,19 @@ public sealed class SpecValidatorTests
     [Fact]
     public void Every_problem_is_listed_not_only_the_first()
     {
-        var spec = Specs.WithProcess(p => p with { Cwd = "rel", Terminal = true }) with { Hooks = new Spec.Hooks { Prestart = [new Hook { Path = "x" }] } };
+        var spec = Specs.WithProcess(p => p with { Cwd = "rel", IoPriority = new IoPriority { Class = "IOPRIO_CLASS_IDLE" } }) with { Hooks = new Spec.Hooks { Prestart = [new Hook { Path = "x" }] } };
         Problems(spec).Should().HaveCount(3)
             .And.Contain(p => p.StartsWith("process.cwd"))
-            .And.Contain(p => p.StartsWith("process.terminal"))
+            .And.Contain(p => p.StartsWith("process.ioPriority"))
             .And.Contain(p => p.StartsWith("hooks.prestart"));
     }
     [Fact]
     public void Validate_throws_every_problem_in_one_line()
     {
-        var spec = Specs.WithProcess(p => p with { Cwd = "rel", Terminal = true }) with { Root = null };
+        var spec = Specs.WithProcess(p => p with { Cwd = "rel", IoPriority = new IoPriority { Class = "IOPRIO_CLASS_IDLE" } }) with { Root = null };
         var act = () => SpecValidator.Validate(spec);
         act.Should().Throw<ContainerError>().WithMessage("config.json: 3 problems: "
-            + "root.path: missing; process.cwd: must be an absolute path, not \"rel\"; process.terminal: not supported by oci-run yet");
+            + "root.path: missing; process.cwd: must be an absolute path, not \"rel\"; process.ioPriority: not supported by oci-run yet");
     }
 
     [Fact]

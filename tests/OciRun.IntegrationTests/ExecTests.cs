@@ -208,6 +208,72 @@ public sealed class ExecTests : ContainerTest
         File.ReadAllText($"/proc/{pid}/environ").Should().NotContain("_OCIRUN", "the bootstrap's variables do not reach the process");
     }
 
+    /// <summary>containerd's shim and conmon: `exec --detach --tty --console-socket S` (or a process file with terminal true) hands the pty's master over the socket.</summary>
+    [RootTheory]
+    [MemberData(nameof(Runtimes))]
+    public void A_detached_terminal_goes_to_the_console_socket(string name)
+    {
+        var rt = RuntimeNamed(name);
+        var id = NewId();
+        using var container = Started(rt, id);
+        using var receiver = new ConsoleReceiver(Work);
+        var file = Path.Combine(Work, $"process-tty-{name}.json");
+        File.WriteAllText(file, """
+            {"terminal": true, "consoleSize": {"height": 33, "width": 77}, "args": ["sh", "-c", "tty; stty size; read line; echo got:$line; exit 3"],
+             "env": ["PATH=/bin"], "cwd": "/", "user": {"uid": 1000, "gid": 1000}}
+            """);
+
+        var result = Call(rt, ["exec", "--process", file, "--detach", "--console-socket", receiver.Path, id], "</dev/null >/dev/null 2>&1");
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        var (master, socketName) = receiver.Receive();
+        using var pty = master ?? throw new InvalidOperationException("no fd came with the console socket's message");
+        socketName.Should().Be("/dev/ptmx");
+        var before = pty.ReadUntil("33 77");
+        pty.Type("hello\n");
+        var output = before + pty.ReadToEnd();
+        output.Split("\r\n").Should().ContainInOrder("/dev/pts/0", "33 77", "got:hello");
+    }
+
+    /// <summary>`exec -t` in the foreground: the pty is attached to the caller's terminal (here script's) and the status comes back.</summary>
+    [RootTheory]
+    [MemberData(nameof(Runtimes))]
+    public void Exec_with_a_tty_in_the_foreground_uses_the_callers_terminal(string name)
+    {
+        var rt = RuntimeNamed(name);
+        Skip.IfNot(File.Exists("/usr/bin/script"), "util-linux's script is not installed");
+        var id = NewId();
+        using var container = Started(rt, id);
+        var driver = Path.Combine(Work, $"driver-{name}.sh");
+        File.WriteAllText(driver, $"stty -g; '{rt.Binary}' --root '{rt.Root}' exec -t {id} sh -c 'tty; read line; echo got:$line; exit 6'; echo status=$?; stty -g\n");
+
+        var result = Runtime.Shell($"printf 'hi\\n' | script -qec 'sh {driver}' /dev/null");
+
+        var lines = result.Stdout.Split("\r\n").Select(l => l.TrimEnd('\r', '\n').Trim('\0')).ToList();
+        lines.Should().ContainInOrder("/dev/pts/0", "got:hi", "status=6");
+        var settings = lines.Where(l => l.Count(c => c == ':') > 10).ToList();
+        settings.Should().HaveCount(2, result.ToString());
+        settings[1].Should().Be(settings[0], "the caller's terminal is out of raw mode again");
+    }
+
+    [RootFact]
+    public void Terminal_flags_are_checked_as_runc_checks_them()
+    {
+        var rt = RuntimeNamed("oci-run");
+        var id = NewId();
+        using var container = Started(rt, id);
+        var notSocket = Path.Combine(Work, "not-a-socket");
+        File.WriteAllText(notSocket, "");
+
+        Call(rt, ["exec", "-d", "-t", id, "true"]).Stderr.Should().Contain("cannot allocate tty if runc will detach without setting console socket");
+        Call(rt, ["exec", "--console-socket", notSocket, id, "true"]).Stderr.Should().Contain("cannot use console socket if runc will not detach or allocate tty");
+        var result = Call(rt, ["exec", "-d", "-t", "--console-socket", notSocket, id, "true"]);
+        result.ExitCode.Should().Be(255);
+        result.Stderr.Should().Contain($"--console-socket {notSocket}: not a unix socket");
+        ((string)JsonNode.Parse(Call(rt, ["state", id]).Stdout)!["status"]!).Should().Be("running");
+        Call(rt, ["ps", "--format", "json", id]).Stdout.Count(c => c == ',').Should().Be(0, "only init is left in the container");
+    }
+
     [RootTheory]
     [MemberData(nameof(Runtimes))]
     public void Exec_into_a_stopped_or_unknown_container_fails_and_a_bad_process_leaves_the_container_running(string name)

@@ -203,17 +203,6 @@ public sealed class HardeningTests : ContainerTest
     }
 
     [RootFact]
-    public void A_terminal_is_refused_by_name_until_terminals_exist()
-    {
-        var id = NewId();
-        var bundle = NewBundle(id, "true");
-        bundle.Process["terminal"] = true;
-        var result = RunContainer(bundle, id);
-        result.ExitCode.Should().Be(1, result.ToString());
-        result.Stderr.Should().Contain("process.terminal");
-    }
-
-    [RootFact]
     public void A_cwd_through_an_fd_of_init_never_starts_the_process()
     {
         // CVE-2024-21626: process.cwd /proc/self/fd/N names one of init's own fds, which may

@@ -27,6 +27,8 @@ public sealed record ExecRequest(string Id)
     public bool Detach { get; init; }
     public string? PidFile { get; init; }
     public string? ConsoleSocket { get; init; }
+    /// <summary>In the foreground with --tty: what takes the pty's master (the CLI's ConsoleProxy).</summary>
+    public Terminal.IConsoleReceiver? Console { get; init; }
     public int PreserveFds { get; init; }
     public bool IgnorePaused { get; init; }
     /// <summary>`--cgroup [CONTROLLERS:]PATH`: an existing sub-cgroup of the container's to run in.</summary>

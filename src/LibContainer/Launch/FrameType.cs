@@ -15,4 +15,6 @@ public enum FrameType : uint
     HooksDone = 14,
     SeccompListener = 15,
     SeccompDone = 16,
+    Console = 17,
+    ConsoleDone = 18,
 }

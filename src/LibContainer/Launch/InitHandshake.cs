@@ -60,22 +60,30 @@ internal sealed class InitHandshake(SyncChannel channel, int stage0, Rollback ro
     /// (prestart, createRuntime; after its mounts, before pivot_root):
     /// `runHooks` runs them in the runtime namespace and init goes on when told;
     /// and it may hand over its seccomp listener: `seccompListener` takes it
-    /// (and closes it) before init goes on.
+    /// (and closes it) before init goes on; and its pty's master: `console`
+    /// takes it (and closes it) likewise.
     /// </summary>
-    public void ExpectReady(Action? runHooks = null, Action<int>? seccompListener = null)
+    public void ExpectReady(Action? runHooks = null, Action<int>? seccompListener = null, Action<int>? console = null)
     {
         while (true)
         {
             var frame = channel.ReceiveWithFd();
             if (frame is { Fd: >= 0 } withFd)
             {
-                if (withFd.Type != FrameType.SeccompListener || seccompListener is null)
+                var (take, done) = withFd.Type switch
+                {
+                    FrameType.SeccompListener => (seccompListener, FrameType.SeccompDone),
+                    FrameType.Console => (console, FrameType.ConsoleDone),
+                    _ => (null, FrameType.Error),
+                };
+                if (take is null)
                 {
                     LibC.close(withFd.Fd);
                     throw new ContainerError($"container init: unexpected fd with frame {withFd.Type}");
                 }
-                seccompListener(withFd.Fd);
-                channel.Send(FrameType.SeccompDone, []);
+                take(withFd.Fd);
+                console = withFd.Type == FrameType.Console ? null : console; // one pty
+                channel.Send(done, []);
                 continue;
             }
             switch (frame)
@@ -100,22 +108,30 @@ internal sealed class InitHandshake(SyncChannel channel, int stage0, Rollback ro
     /// <summary>
     /// An exec's init: waits until the process runs (init's end of the socket is
     /// close-on-exec, so the end of the socket says execve succeeded) or an
-    /// error says why it does not. A seccomp notify listener is handed on on the way.
+    /// error says why it does not. A seccomp notify listener and the pty's master
+    /// (process.terminal) are handed on on the way, as for ExpectReady.
     /// </summary>
-    public void ExpectExec(Action<int>? seccompListener = null)
+    public void ExpectExec(Action<int>? seccompListener = null, Action<int>? console = null)
     {
         while (true)
         {
             var frame = channel.ReceiveWithFd();
             if (frame is { Fd: >= 0 } withFd)
             {
-                if (withFd.Type != FrameType.SeccompListener || seccompListener is null)
+                var (take, done) = withFd.Type switch
+                {
+                    FrameType.SeccompListener => (seccompListener, FrameType.SeccompDone),
+                    FrameType.Console => (console, FrameType.ConsoleDone),
+                    _ => (null, FrameType.Error),
+                };
+                if (take is null)
                 {
                     LibC.close(withFd.Fd);
                     throw new ContainerError($"exec init: unexpected fd with frame {withFd.Type}");
                 }
-                seccompListener(withFd.Fd);
-                channel.Send(FrameType.SeccompDone, []);
+                take(withFd.Fd);
+                console = withFd.Type == FrameType.Console ? null : console; // one pty
+                channel.Send(done, []);
                 continue;
             }
             switch (frame)

@@ -17,31 +17,32 @@ internal sealed class PlacedInit
     /// <summary>
     /// Sends the config frame and waits until init is blocked on exec.fifo.
     /// From the moment its PID is known, a failed create kills init.
-    /// `seccompListener` (init's PID, the fd) takes a seccomp notify listener init hands over.
+    /// `seccompListener` (init's PID, the fd) takes a seccomp notify listener init hands over;
+    /// `console` (the fd) the master of the pty init made for process.terminal. Each closes the fd.
     /// </summary>
     /// <remarks>`runtimeHooks` (given init's PID) runs when init asks, after its mounts and before pivot_root.</remarks>
-    public ReadyInit Complete(InitConfig config, Action<int>? runtimeHooks = null, Action<int, int>? seccompListener = null)
+    public ReadyInit Complete(InitConfig config, Action<int>? runtimeHooks = null, Action<int, int>? seccompListener = null, Action<int>? console = null)
     {
         var pid = _handshake.ExpectChildPid();
         _handshake.Rollback.Push(() => LibC.kill(pid, 9));
         _handshake.ReapStage0();
         _handshake.Send(FrameType.Config, config.Encode());
-        _handshake.ExpectReady(runtimeHooks is null ? null : () => runtimeHooks(pid), seccompListener is null ? null : fd => seccompListener(pid, fd));
+        _handshake.ExpectReady(runtimeHooks is null ? null : () => runtimeHooks(pid), seccompListener is null ? null : fd => seccompListener(pid, fd), console);
         _handshake.Close();
         return new ReadyInit(pid);
     }
 
     /// <summary>
     /// An exec: sends the process's config and returns its PID once it runs
-    /// (until then a failure kills it). `seccompListener` as for Complete.
+    /// (until then a failure kills it). `seccompListener` and `console` as for Complete.
     /// </summary>
-    public int CompleteExec(Exec.ExecConfig config, Action<int, int>? seccompListener = null)
+    public int CompleteExec(Exec.ExecConfig config, Action<int, int>? seccompListener = null, Action<int>? console = null)
     {
         var pid = _handshake.ExpectChildPid();
         _handshake.Rollback.Push(() => LibC.kill(pid, 9));
         _handshake.ReapStage0();
         _handshake.Send(FrameType.Config, config.Encode());
-        _handshake.ExpectExec(seccompListener is null ? null : fd => seccompListener(pid, fd));
+        _handshake.ExpectExec(seccompListener is null ? null : fd => seccompListener(pid, fd), console);
         _handshake.Close();
         return pid;
     }

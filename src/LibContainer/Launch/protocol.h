@@ -53,7 +53,9 @@
 	X(HOOKS_REQUEST, 13)  /* init -> parent: run prestart, createRuntime now */ \
 	X(HOOKS_DONE, 14)     /* parent -> init: they ran; go on */             \
 	X(SECCOMP_LISTENER, 15) /* init -> parent: no payload, the seccomp notify fd (SCM_RIGHTS) */ \
-	X(SECCOMP_DONE, 16)   /* parent -> init: the listener is at listenerPath's agent */
+	X(SECCOMP_DONE, 16)   /* parent -> init: the listener is at listenerPath's agent */ \
+	X(CONSOLE, 17)        /* init -> parent: the pty's master (SCM_RIGHTS); payload the slave's name */ \
+	X(CONSOLE_DONE, 18)   /* parent -> init: the master is at the console socket or the proxy */
 
 /* X(name, number): OCIRUN_ATTR_<name>, BootstrapAttributes.<Name> in C#. */
 #define OCIRUN_ATTR_TYPES(X)  \

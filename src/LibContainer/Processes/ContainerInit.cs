@@ -5,6 +5,7 @@ using LibContainer.Launch;
 using LibContainer.Rootfs;
 using LibContainer.Security;
 using LibContainer.Security.Seccomp;
+using LibContainer.Terminal;
 
 namespace LibContainer.Processes;
 
@@ -33,7 +34,7 @@ public static class ContainerInit
             // Before any seccomp filter (one without no_new_privs is loaded inside Prepare), which
             // need not allow close_range; what init opens later is close-on-exec already.
             CloseOnExecAbove(config.PreserveFds);
-            var exec = Prepare(config, () => CreateTimeHooks(config, channel), program => LoadSeccomp(channel, program), out var proc, out var fifo);
+            var exec = Prepare(config, () => CreateTimeHooks(config, channel), program => LoadSeccomp(channel, program), pty => ContainerConsole.HandOver(channel, pty), out var proc, out var fifo);
             // Ready is the end of the handshake: from here on, create records init and
             // `delete --force` can clear it, so init no longer dies with create.
             Syscall.Check(LibC.prctl(Pr.SET_PDEATHSIG, 0, 0, 0, 0), "clear the parent death signal");
@@ -79,7 +80,7 @@ public static class ContainerInit
     private static HookState StateFor(InitConfig config, string status) =>
         new(config.Id, status, System.Environment.ProcessId, config.Bundle, config.Spec.Annotations);
 
-    private static ExecPlan Prepare(InitConfig config, Action beforePivot, Action<SeccompProgram> loadSeccomp, out Fd proc, out Fd fifo)
+    private static ExecPlan Prepare(InitConfig config, Action beforePivot, Action<SeccompProgram> loadSeccomp, Action<Pty> handOverConsole, out Fd proc, out Fd fifo)
     {
         var spec = config.Spec;
         var process = spec.Process!;
@@ -101,7 +102,13 @@ public static class ContainerInit
         // container's own PID namespace, made while the kernel still allows it.
         var privateProc = ProcFs.OpenPrivate();
 
-        new RootfsExecutor(config, sys).Run(beforePivot);
+        // process.terminal: the pty's master goes to create, its slave becomes stdio and the controlling terminal.
+        if (new RootfsExecutor(config, sys).Run(beforePivot) is { } console)
+        {
+            try { handOverConsole(console); }
+            catch { console.Slave.Dispose(); throw; }
+            ContainerConsole.Attach(sys, console, process.User?.Uid ?? 0);
+        }
 
         proc = privateProc ?? ProcFs.OpenMounted();
         if (!string.IsNullOrEmpty(spec.Hostname)) SetHostname(spec.Hostname, domain: false);

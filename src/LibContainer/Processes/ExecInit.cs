@@ -20,6 +20,16 @@ internal static class ExecInit
         var process = config.Process;
         ContainerInit.CloseOnExecAbove(config.PreserveFds);
         var sys = new Syscalls.LinuxSyscalls();
+        if (process.Terminal)
+        {
+            // A pty of the container's devpts, as create's (without the /dev/console bind): its
+            // master goes to exec (for --console-socket or exec's own terminal), its slave is stdio.
+            Terminal.Pty pty;
+            using (var root = sys.OpenDirectory("/")) pty = Terminal.ContainerConsole.Open(sys, root, process.ConsoleSize);
+            try { Terminal.ContainerConsole.HandOver(channel, pty); }
+            catch { pty.Slave.Dispose(); throw; }
+            Terminal.ContainerConsole.Attach(sys, pty, process.User?.Uid ?? 0);
+        }
         var identity = IdentityPlan.For(process, config.LastCap);
         IdentityExecutor.SetRlimits(identity, sys);
         // Entered while still root, as at create: a directory only root may enter is a valid cwd.

@@ -3,6 +3,7 @@ using LibContainer.Kernel;
 using LibContainer.Processes;
 using LibContainer.Spec;
 using LibContainer.Syscalls;
+using LibContainer.Terminal;
 
 namespace LibContainer.Rootfs;
 
@@ -21,8 +22,13 @@ internal sealed class RootfsExecutor(InitConfig config, ISyscalls sys)
     private readonly string _rootfs = config.Rootfs;
     private readonly RootfsPlan _plan = RootfsPlan.For(config.Spec, config.Bundle, config.NoPivot);
 
-    /// <summary>Everything up to and including pivot_root; `beforePivot` runs once the mounts are in place (the create-time hooks).</summary>
-    public void Run(Action? beforePivot = null)
+    /// <summary>
+    /// Everything up to and including pivot_root, then what runc does in the new root: the console
+    /// (process.terminal), then the read-only remounts of /dev and "/". `beforePivot` runs once the
+    /// mounts are in place (the create-time hooks). Returns the console's pty (null without
+    /// process.terminal), which the caller owns.
+    /// </summary>
+    public Pty? Run(Action? beforePivot = null)
     {
         PrepareRoot();
         using (var root = sys.OpenDirectory(_rootfs))
@@ -30,7 +36,6 @@ internal sealed class RootfsExecutor(InitConfig config, ISyscalls sys)
             foreach (var step in _plan.Mounts) MountEntry(root, step);
             if (_plan.CreateDevices) Devices.Create(sys, root, _spec.Linux?.Devices ?? [], _plan.PtmxToPts);
             MaskAndProtect(root);
-            if (_plan.ReadOnlyDev) MakeDevReadOnly(root);
             TryMakeCwd(root);
         }
         beforePivot?.Invoke();
@@ -40,7 +45,7 @@ internal sealed class RootfsExecutor(InitConfig config, ISyscalls sys)
             HideHostProcAndSys();
             sys.MoveRoot(_rootfs);
         }
-        FinishRoot();
+        return FinishRoot();
     }
 
     private void PrepareRoot()
@@ -188,10 +193,29 @@ internal sealed class RootfsExecutor(InitConfig config, ISyscalls sys)
         sys.Mount(null, mounted, null, MS.BIND | MS.REMOUNT | flags | kept, null, $"remount of {what}");
     }
 
+    // In the new root, after the console: by path, as "/" is below, since the host's procfs that
+    // makes a handle a mount target is gone (the path leads where the /dev mount went: nothing of
+    // the container has run yet).
     private void MakeDevReadOnly(PathHandle root)
     {
         using var dev = sys.Resolve(root, "/dev", Lookup.Existing);
-        sys.Mount(null, dev, null, MS.BIND | MS.REMOUNT | MS.RDONLY | sys.LockedMountFlags(dev), null, "/dev read-only");
+        sys.MountPath(null, "/dev", null, MS.BIND | MS.REMOUNT | MS.RDONLY | sys.LockedMountFlags(dev), null, "/dev read-only");
+    }
+
+    // A pty in the container's devpts, bound over /dev/console.
+    private Pty MakeConsole(PathHandle root)
+    {
+        var pty = ContainerConsole.Open(sys, root, _spec.Process?.ConsoleSize);
+        try
+        {
+            ContainerConsole.BindConsole(sys, root, pty);
+            return pty;
+        }
+        catch
+        {
+            pty.Dispose();
+            throw;
+        }
     }
 
     /// <summary>maskedPaths and readonlyPaths, resolved inside the rootfs.</summary>
@@ -246,14 +270,24 @@ internal sealed class RootfsExecutor(InitConfig config, ISyscalls sys)
         }
     }
 
-    private void FinishRoot()
+    private Pty? FinishRoot()
     {
         if (_plan.FinalPropagation is { } propagation)
             sys.MountPath(null, "/", null, propagation, null, "/ with the rootfs propagation");
-        if (_plan.RootReadOnly)
+        if (!_plan.Console && !_plan.ReadOnlyDev && !_plan.RootReadOnly) return null;
+        using var root = sys.OpenDirectory("/");
+        var console = _plan.Console ? MakeConsole(root) : (Pty?)null;
+        try
         {
-            using var root = sys.OpenDirectory("/");
-            sys.MountPath(null, "/", null, MS.BIND | MS.REMOUNT | MS.RDONLY | sys.LockedMountFlags(root), null, "/ read-only");
+            if (_plan.ReadOnlyDev) MakeDevReadOnly(root);
+            if (_plan.RootReadOnly)
+                sys.MountPath(null, "/", null, MS.BIND | MS.REMOUNT | MS.RDONLY | sys.LockedMountFlags(root), null, "/ read-only");
+            return console;
+        }
+        catch
+        {
+            console?.Dispose();
+            throw;
         }
     }
 }

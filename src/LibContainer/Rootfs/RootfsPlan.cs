@@ -41,7 +41,7 @@ public enum MaskKind { ReadOnlyTmpfs, DevNull }
 /// What init does to build the root filesystem, decided from the spec alone:
 /// the propagation of "/" while it works, the mounts in order, whether it makes
 /// /dev's nodes and symlinks, the masked and read-only paths, how it enters the
-/// new root and what it does there. RootfsExecutor carries it out; anything that
+/// new root and what it does there (the console, then the read-only remounts). RootfsExecutor carries it out; anything that
 /// depends on what is on disk (file or directory, the flags a bind inherits) is
 /// decided there, when the path is resolved.
 /// </summary>
@@ -59,6 +59,9 @@ public sealed record RootfsPlan(
     ulong? FinalPropagation,
     bool RootReadOnly)
 {
+    /// <summary>process.terminal: a pty made in the container's devpts after pivot_root and bound over /dev/console.</summary>
+    public bool Console { get; init; }
+
     public static MaskKind MaskFor(bool isDirectory) => isDirectory ? MaskKind.ReadOnlyTmpfs : MaskKind.DevNull;
 
     public static RootfsPlan For(RuntimeSpec spec, string bundle, bool noPivot)
@@ -101,7 +104,10 @@ public sealed record RootfsPlan(
             string.IsNullOrEmpty(spec.Process?.Cwd) ? null : spec.Process.Cwd,
             Pivot: !noPivot,
             configured,
-            RootReadOnly: spec.Root?.Readonly == true);
+            RootReadOnly: spec.Root?.Readonly == true)
+        {
+            Console = spec.Process?.Terminal == true,
+        };
     }
 
     private static MountStep Step(Mount m, string where, string bundle)

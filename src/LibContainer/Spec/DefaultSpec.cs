@@ -1,8 +1,7 @@
 namespace LibContainer.Spec;
 
 /// <summary>
-/// The config.json `oci-run spec` writes: runc's default, except that the
-/// terminal is off until terminals are supported.
+/// The config.json `oci-run spec` writes: runc's default (a terminal, `sh`).
 /// </summary>
 public static class DefaultSpec
 {
@@ -10,7 +9,7 @@ public static class DefaultSpec
         {
           "ociVersion": "1.2.1",
           "process": {
-            "terminal": false,
+            "terminal": true,
             "user": {
               "uid": 0,
               "gid": 0

@@ -98,4 +98,32 @@ public interface ISyscalls
 
     /// <summary>Moves the rootfs onto "/" and chroots into it (--no-pivot); the cwd is the new "/".</summary>
     void MoveRoot(string rootfs);
+
+    // Terminals (Terminal/ContainerConsole), after pivot_root: `root` is the container's "/".
+
+    /// <summary>
+    /// A new pty in the container's devpts: its /dev/ptmx resolved inside `root`, checked to be a
+    /// devpts ptmx (5:2 on devpts), unlocked; the slave is opened from the master (TIOCGPTPEER),
+    /// never by a path the container could swap.
+    /// </summary>
+    Terminal.Pty OpenPty(PathHandle root);
+
+    /// <summary>Sets the pty's window size (TIOCSWINSZ).</summary>
+    void ResizePty(Terminal.Pty pty, ushort rows, ushort columns);
+
+    /// <summary>
+    /// /dev/console inside `root` as a bind target: made an empty file (0666) if nothing is there,
+    /// as runc does, and opened without following a symlink; anything there but a regular file or
+    /// a character device is refused (a symlink could lead the bind out of /dev, CVE-2025-52565).
+    /// </summary>
+    PathHandle MakeConsole(PathHandle root);
+
+    /// <summary>Binds the pty's slave onto the handle (open_tree + move_mount: fd to fd, no path).</summary>
+    void BindPty(Terminal.Pty pty, PathHandle target, string what);
+
+    /// <summary>
+    /// Makes the pty's slave stdin, stdout and stderr and the controlling terminal of a new session
+    /// (setsid, TIOCSCTTY), owned by `uid` so the process can reopen it (runc's fixStdioPermissions).
+    /// </summary>
+    void AttachTerminal(Terminal.Pty pty, uint uid);
 }

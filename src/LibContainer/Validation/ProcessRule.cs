@@ -15,7 +15,6 @@ internal sealed class ProcessRule : IRule
         if (process.Args is not { Count: > 0 }) problems.Add("process.args", "must name the program to run");
         if (string.IsNullOrEmpty(process.Cwd) || !process.Cwd.StartsWith('/'))
             problems.Add("process.cwd", $"must be an absolute path, not {ValueText.Quoted(process.Cwd)}");
-        if (process.Terminal) problems.NotYet("process.terminal");
         if (process.CommandLine is not null) problems.Add("process.commandLine", "Windows only");
         if (!string.IsNullOrEmpty(process.User?.Username)) problems.Add("process.user.username", "Windows only");
         if (process.IoPriority is not null) problems.NotYet("process.ioPriority");

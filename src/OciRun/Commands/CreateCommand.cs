@@ -19,8 +19,6 @@ public static class CreateFlags
 
     public static CreateOptions Read(Invocation call)
     {
-        if (call.Get(ConsoleSocket) is not null)
-            throw new ContainerError($"--{ConsoleSocket.Name}: terminals are not supported yet");
         if (call.Get(PidfdSocket) is not null)
             throw new ContainerError($"--{PidfdSocket.Name}: not supported yet");
         var preserve = call.Get(PreserveFds);
@@ -33,6 +31,7 @@ public static class CreateFlags
             PidFile = call.Get(PidFile) is { Length: > 0 } pidFile ? pidFile : null,
             NoPivot = call.Get(NoPivot),
             PreserveFds = preserve,
+            ConsoleSocket = call.Get(ConsoleSocket) is { Length: > 0 } socket ? socket : null,
         };
     }
 }

@@ -52,9 +52,11 @@ public static partial class ExecCommand
                 ctx.Cancel = true;
                 if (pid > 0) Kill(pid, SignalNumber(ctx.Signal));
             }));
+        // With a terminal, the process's pty is attached to this terminal (raw mode until the end).
+        using var console = new LibContainer.Terminal.ConsoleProxy(input: 0, output: 1);
         try
         {
-            return call.Containers.Exec(request, started => pid = started);
+            return call.Containers.Exec(request with { Console = console }, started => pid = started);
         }
         finally
         {

@@ -40,9 +40,11 @@ public static class RunCommand
                 try { containers.Kill(options.Id, SignalNumber(ctx.Signal), all: false); }
                 catch (Exception) { /* already gone */ }
             }));
+        // With process.terminal, the container's pty is attached to this terminal (raw mode until the end).
+        using var console = new LibContainer.Terminal.ConsoleProxy(input: 0, output: 1);
         try
         {
-            return containers.Run(options, call.Get(Keep), pid => initPid = pid);
+            return containers.Run(options with { Console = console }, call.Get(Keep), pid => initPid = pid);
         }
         finally
         {

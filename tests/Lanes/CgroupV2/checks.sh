@@ -183,12 +183,15 @@ new_bundle() {
   cp -a "$base/rootfs" "$bundle/rootfs"
   args=
   for a in "$@"; do args="$args${args:+, }$(json_string "$a")"; done
-  # spec writes "args": [ "sh" ] over three lines and "linux": { alone on a line.
+  # spec writes "args": [ "sh" ] over three lines and "linux": { alone on a line; its terminal
+  # (runc's default) is turned off: the checks read the container's output as pipes.
   sed -e '/^    "args": \[$/,/^    \],$/c\    "args": ['"$(printf '%s' "$args" | sed 's/\\/\\\\/g')"'],' \
+    -e 's|^    "terminal": true,$|    "terminal": false,|' \
     -e 's|^  "linux": {$|  "linux": {\n    "cgroupsPath": "'"$cgpath"'",|' \
     "$base/config.json" >"$bundle/config.json"
-  grep -q '"cgroupsPath"' "$bundle/config.json" && ! grep -qx '      "sh"' "$bundle/config.json" ||
-    fail "could not set args and cgroupsPath in spec's config.json (has its layout changed?)"
+  grep -q '"cgroupsPath"' "$bundle/config.json" && ! grep -qx '      "sh"' "$bundle/config.json" &&
+    grep -q '"terminal": false' "$bundle/config.json" ||
+    fail "could not set args, terminal and cgroupsPath in spec's config.json (has its layout changed?)"
 }
 
 # A JSON string of a shell string: quotes, backslashes, tabs and newlines escaped

@@ -64,11 +64,13 @@ public sealed class Bundle
         return rootfs;
     }
 
-    // `oci-run spec`'s config with the shared rootfs and the given args; NewBundle adds the cgroupsPath.
+    // `oci-run spec`'s config with the shared rootfs and the given args, and no terminal (the tests read
+    // the container's stdio as pipes; TerminalTests turn it on); NewBundle adds the cgroupsPath.
     private static JsonObject DefaultConfig(string rootfs, string[] args)
     {
         var config = JsonNode.Parse(SpecJson.Value)!.AsObject();
         config["root"]!["path"] = rootfs;
+        config["process"]!["terminal"] = false;
         config["process"]!["args"] = new JsonArray(args.Select(a => (JsonNode)a).ToArray());
         return config;
     }
