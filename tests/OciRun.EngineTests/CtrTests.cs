@@ -26,7 +26,10 @@ public sealed class CtrFixture : EngineFixture
 
     /// <summary>`ctr run` with the runtime: its binary and a private root for the shim.</summary>
     public CommandResult Run(string runtime, string ns, params string[] args) =>
-        Containerd.Ctr(ns, ["run", "--runc-binary", Runtimes.Binary(runtime), "--runc-root", RuntimeRoot(runtime), "--fifo-dir", Scratch.Path("fifo"), .. args]);
+        Containerd.Ctr(ns, ["run", "--runc-binary", Runtimes.Binary(runtime), "--runc-root", RuntimeRoot(runtime), "--fifo-dir", FifoDir, .. args]);
+
+    /// <summary>Where ctr makes its IO fifos (else /run/containerd/fifo).</summary>
+    public string FifoDir => Scratch.Path("fifo");
 
     /// <summary>The STATUS column of `ctr task ls` for a task (RUNNING, PAUSED, STOPPED), or null if not listed.</summary>
     public string? TaskStatus(string ns, string id) =>
@@ -83,7 +86,7 @@ public sealed class CtrTests(CtrFixture engine) : IClassFixture<CtrFixture>
             var run = engine.Run(runtime, ns, ["-d", Image, id, .. Waiter]);
             run.ExitCode.Should().Be(0, run.ToString());
 
-            var exec = engine.Containerd.Ctr(ns, "tasks", "exec", "--exec-id", "x1", id, "sh", "-c", "echo exec in $(cat /proc/1/comm); exit 4");
+            var exec = engine.Containerd.Ctr(ns, "tasks", "exec", "--fifo-dir", engine.FifoDir, "--exec-id", "x1", id, "sh", "-c", "echo exec in $(cat /proc/1/comm); exit 4");
 
             exec.ExitCode.Should().Be(4, exec.ToString());
             exec.Stdout.Should().Contain("exec in sh", "the exec joins the task's pid namespace, whose pid 1 is the task's sh");

@@ -14,7 +14,7 @@ public sealed class Scratch : IDisposable
 
     // Written by the engines whatever their flags (only new ones are removed, emptiest last).
     private static readonly string[] HostFiles = ["/etc/docker/key.json"];
-    private static readonly string[] HostDirs = ["/run/docker/plugins", "/run/docker", "/run/containerd/s", "/run/containerd", "/run/containers/networks", "/run/containers"];
+    private static readonly string[] HostDirs = ["/run/docker/plugins", "/run/docker", "/run/containerd/s", "/run/containerd/fifo", "/run/containerd", "/run/containers/networks", "/run/containers"];
     private const string ContainersStorage = "/var/lib/containers";
 
     private readonly HashSet<string> existed;
