@@ -50,7 +50,11 @@ public sealed class BusyboxImage
             Command.MustRun(umoci, ["config", "--image", layout + ":latest", "--tag", "pause",
                 "--config.entrypoint", "sleep", "--config.entrypoint", "2147483647", "--clear", "config.cmd"]);
             Command.MustRun("tar", ["-C", layout, "-cf", ociTar, "."]);
+            Directory.Delete(layout, true);
+            Directory.Delete(unpacked, true);
         }
+        // Only the two tars stay, for the engines to import: little for the exit handler to remove.
+        Directory.Delete(rootfs, true);
         return new BusyboxImage(rootfsTar, ociTar);
     }
 }
