@@ -94,6 +94,26 @@ public sealed class CtrTests(CtrFixture engine) : IClassFixture<CtrFixture>
         finally { engine.Remove(ns, id); }
     }
 
+    // ctr hands the runtime a console socket and copies the pty; `script` gives ctr the terminal -t needs.
+    [EngineTheory, MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public void Run_with_a_tty_runs_on_a_pty(string runtime)
+    {
+        engine.Require();
+        const string ns = "default";
+        var id = EngineFixture.NewId("tty", runtime);
+        try
+        {
+            var line = string.Join(' ', new[] { "ctr", "-a", engine.Containerd.Socket, "-n", ns, "run", "--runc-binary", Runtimes.Binary(runtime),
+                "--runc-root", engine.RuntimeRoot(runtime), "--fifo-dir", engine.FifoDir, "--rm", "-t", Image, id, "sh", "-c", "tty; exit 6" }.Select(Command.Quote));
+            var run = Command.Shell($"script -qec {Command.Quote(line)} /dev/null");
+            var output = run.Stdout.Replace("\r", "").Replace("\0", "");
+
+            output.Should().MatchRegex(@"/dev/pts/\d+", run.ToString());
+            run.ExitCode.Should().Be(6, run.ToString());
+        }
+        finally { engine.Remove(ns, id); }
+    }
+
     [EngineTheory, MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
     public void Kill_stops_the_task_and_delete_reports_its_exit_status(string runtime)
     {

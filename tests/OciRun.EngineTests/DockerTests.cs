@@ -136,6 +136,22 @@ public sealed class DockerTests(DockerFixture engine) : IClassFixture<DockerFixt
     }
 
     [EngineTheory, MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public void Run_with_a_tty_runs_on_a_pty(string runtime)
+    {
+        engine.Require();
+        var name = EngineFixture.NewId("runtty", runtime);
+        try
+        {
+            var run = Command.Shell($"script -qec {Command.Quote(engine.DockerShellLine(["run", "--rm", "-t", .. For(name, runtime), "busybox", "sh", "-c", "tty; exit 6"]))} /dev/null");
+            var output = run.Stdout.Replace("\r", "").Replace("\0", "");
+
+            output.Should().MatchRegex(@"/dev/pts/\d+", run.ToString());
+            run.ExitCode.Should().Be(6, run.ToString());
+        }
+        finally { engine.Docker("rm", "-f", name); }
+    }
+
+    [EngineTheory, MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
     public void Stop_sends_sigterm_and_the_exit_status_shows(string runtime)
     {
         engine.Require();

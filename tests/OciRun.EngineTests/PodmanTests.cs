@@ -49,10 +49,17 @@ public sealed class PodmanFixture : EngineFixture
         if (imported.ExitCode != 0) throw new InvalidOperationException($"podman import failed: {imported}");
     }
 
-    public CommandResult Podman(params string[] args) =>
-        Command.Run("podman", ["--root", Scratch.Path("root"), "--runroot", Scratch.Path("runroot"), "--tmpdir", Scratch.Path("tmp"),
-            "--storage-driver", "overlay", "--cgroup-manager", "cgroupfs", "--events-backend", "file",
-            "--network-config-dir", Scratch.MakeDir("net"), "--volumepath", Scratch.Path("vol"), .. args], env, timeoutSeconds: 120);
+    public CommandResult Podman(params string[] args) => Command.Run("podman", [.. Globals, .. args], env, timeoutSeconds: 120);
+
+    /// <summary>The podman line for `script` (a pty for `-t`), quoted for sh.</summary>
+    public string PodmanShellLine(params string[] args) =>
+        $"CONTAINERS_CONF={Command.Quote(env["CONTAINERS_CONF"])} " + string.Join(' ', new[] { "podman" }.Concat(Globals).Concat(args).Select(Command.Quote));
+
+    // Everything podman keeps goes under the scratch dir.
+    private string[] Globals =>
+        ["--root", Scratch.Path("root"), "--runroot", Scratch.Path("runroot"), "--tmpdir", Scratch.Path("tmp"),
+         "--storage-driver", "overlay", "--cgroup-manager", "cgroupfs", "--events-backend", "file",
+         "--network-config-dir", Scratch.MakeDir("net"), "--volumepath", Scratch.Path("vol")];
 
     public string State(string name) => Podman("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", name).Stdout.Trim();
 }
@@ -90,6 +97,23 @@ public sealed class PodmanTests(PodmanFixture engine) : IClassFixture<PodmanFixt
 
             exec.ExitCode.Should().Be(4, exec.ToString());
             exec.Stdout.Should().Contain("exec in sh");
+        }
+        finally { engine.Podman("rm", "-f", "-t", "0", name); }
+    }
+
+    // conmon hands the runtime a console socket; `script` gives podman the terminal -t needs.
+    [EngineTheory, MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public void Run_with_a_tty_runs_on_a_pty(string runtime)
+    {
+        engine.Require();
+        var name = EngineFixture.NewId("tty", runtime);
+        try
+        {
+            var run = Command.Shell($"script -qec {Command.Quote(engine.PodmanShellLine(["run", "--rm", "-t", .. For(name, runtime), "busybox", "sh", "-c", "tty; exit 6"]))} /dev/null");
+            var output = run.Stdout.Replace("\r", "").Replace("\0", "");
+
+            output.Should().MatchRegex(@"/dev/pts/\d+", run.ToString());
+            run.ExitCode.Should().Be(6, run.ToString());
         }
         finally { engine.Podman("rm", "-f", "-t", "0", name); }
     }
