@@ -27,10 +27,11 @@ public sealed class DockerFixture : EngineFixture
         socket = Scratch.Path("docker.sock");
         var config = Scratch.Path("daemon.json");
         File.WriteAllText(config, "{}\n");
+        string[] addOciRun = Runtimes.Installed(Runtimes.OciRun) is { } ociRun ? ["--add-runtime", $"{Runtimes.OciRun}={ociRun}"] : [];
         var pid = Command.StartDaemon("unshare", ["--net", "dockerd", "--config-file", config,
             "--data-root", Scratch.Path("root"), "--exec-root", execRoot, "--pidfile", Scratch.Path("docker.pid"),
-            "-H", "unix://" + socket, "--containerd", containerd.Socket, "--iptables=false", "--ip-masq=false",
-            "--add-runtime", $"{Runtimes.OciRun}={Runtimes.Installed(Runtimes.OciRun)}"], Scratch.Path("dockerd.log"));
+            "-H", "unix://" + socket, "--containerd", containerd.Socket, "--iptables=false", "--ip-masq=false", .. addOciRun],
+            Scratch.Path("dockerd.log"));
         Scratch.AddDaemon(pid);
         Scratch.OnTeardown(RemoveAll);
         WaitFor(() =>
