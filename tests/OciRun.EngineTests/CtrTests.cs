@@ -140,6 +140,29 @@ public sealed class CtrTests(CtrFixture engine) : IClassFixture<CtrFixture>
         finally { engine.Remove(ns, id); }
     }
 
+    // `ctr task ps` asks the runtime (`ps --format json`) for the task's pids.
+    [EngineTheory, MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public void Task_ps_lists_the_task_processes(string runtime)
+    {
+        engine.Require();
+        const string ns = "default";
+        var id = EngineFixture.NewId("ps", runtime);
+        try
+        {
+            var run = engine.Run(runtime, ns, ["-d", Image, id, .. Waiter]);
+            run.ExitCode.Should().Be(0, run.ToString());
+            var initPid = engine.Containerd.Ctr(ns, "tasks", "ls").Stdout.Split('\n')
+                .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).First(f => f.Length >= 3 && f[0] == id)[1];
+
+            var ps = engine.Containerd.Ctr(ns, "tasks", "ps", id);
+
+            ps.ExitCode.Should().Be(0, ps.ToString());
+            var pids = ps.Stdout.Split('\n').Skip(1).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()).OfType<string>().ToList();
+            pids.Should().Contain(initPid, "the task's init is listed").And.HaveCountGreaterThanOrEqualTo(2, "its sleep too");
+        }
+        finally { engine.Remove(ns, id); }
+    }
+
     [EngineTheory, MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
     public void Pause_and_resume_show_in_task_ls(string runtime)
     {

@@ -188,6 +188,85 @@ public sealed class DockerTests(DockerFixture engine) : IClassFixture<DockerFixt
         finally { engine.Docker("rm", "-f", name); }
     }
 
+    // `docker top` asks the runtime for the container's pids (`ps --format json`).
+    [EngineTheory, MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public void Top_lists_the_container_processes(string runtime)
+    {
+        engine.Require();
+        var name = EngineFixture.NewId("top", runtime);
+        try
+        {
+            var run = engine.Docker(["run", "-d", .. For(name, runtime), "busybox", .. Waiter]);
+            run.ExitCode.Should().Be(0, run.ToString());
+
+            var top = engine.Docker("top", name);
+
+            top.ExitCode.Should().Be(0, top.ToString());
+            top.Stdout.Should().Contain("sleep 1000");
+        }
+        finally { engine.Docker("rm", "-f", name); }
+    }
+
+    [EngineTheory, MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public void Kill_with_a_signal_reaches_the_container(string runtime)
+    {
+        engine.Require();
+        var name = EngineFixture.NewId("sig", runtime);
+        try
+        {
+            var run = engine.Docker(["run", "-d", .. For(name, runtime), "busybox", "sh", "-c", "trap 'exit 9' USR1; sleep 1000 & wait"]);
+            run.ExitCode.Should().Be(0, run.ToString());
+
+            var kill = engine.Docker("kill", "--signal", "USR1", name);
+
+            kill.ExitCode.Should().Be(0, kill.ToString());
+            engine.Docker("wait", name).Stdout.Trim().Should().Be("9", "the container's USR1 trap ran");
+        }
+        finally { engine.Docker("rm", "-f", name); }
+    }
+
+    // `docker update` hands the runtime new resources (`update --resources -`); read back from the host's cgroups.
+    [EngineTheory, MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public void Update_changes_the_limits_of_a_running_container(string runtime)
+    {
+        engine.Require();
+        Skip.IfNot(Directory.Exists("/sys/fs/cgroup/pids") && Directory.Exists("/sys/fs/cgroup/cpu"), "reads cgroup v1 files: this host has no v1 pids and cpu hierarchies");
+        var name = EngineFixture.NewId("update", runtime);
+        try
+        {
+            var run = engine.Docker(["run", "-d", .. For(name, runtime), "--pids-limit", "50", "--cpu-shares", "1024", "busybox", .. Waiter]);
+            run.ExitCode.Should().Be(0, run.ToString());
+            var id = run.Stdout.Trim();
+
+            var update = engine.Docker("update", "--pids-limit", "40", "--cpu-shares", "512", name);
+
+            update.ExitCode.Should().Be(0, update.ToString());
+            File.ReadAllText($"/sys/fs/cgroup/pids/docker/{id}/pids.max").Trim().Should().Be("40");
+            File.ReadAllText($"/sys/fs/cgroup/cpu/docker/{id}/cpu.shares").Trim().Should().Be("512");
+        }
+        finally { engine.Docker("rm", "-f", name); }
+    }
+
+    [EngineTheory, MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public void Restart_runs_the_container_again(string runtime)
+    {
+        engine.Require();
+        var name = EngineFixture.NewId("restart", runtime);
+        try
+        {
+            var run = engine.Docker(["run", "-d", .. For(name, runtime), "busybox", .. Waiter]);
+            run.ExitCode.Should().Be(0, run.ToString());
+            var firstPid = engine.Docker("inspect", "--format", "{{.State.Pid}}", name).Stdout.Trim();
+
+            var restart = engine.Docker("restart", "-t", "5", name);
+
+            restart.ExitCode.Should().Be(0, restart.ToString());
+            engine.State(name).Should().Be("running 0");
+            engine.Docker("inspect", "--format", "{{.State.Pid}}", name).Stdout.Trim().Should().NotBe(firstPid, "a new init runs");
+        }
+        finally { engine.Docker("rm", "-f", name); }
+    }
+
     [EngineTheory, MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
     public void Memory_pids_and_cpu_limits_are_felt_inside(string runtime)
     {

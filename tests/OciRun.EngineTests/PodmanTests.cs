@@ -137,6 +137,44 @@ public sealed class PodmanTests(PodmanFixture engine) : IClassFixture<PodmanFixt
     }
 
     [EngineTheory, MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public void Pause_and_unpause_show_in_its_state(string runtime)
+    {
+        engine.Require();
+        var name = EngineFixture.NewId("pause", runtime);
+        try
+        {
+            var run = engine.Podman(["run", "-d", .. For(name, runtime), "busybox", .. Waiter]);
+            run.ExitCode.Should().Be(0, run.ToString());
+
+            var pause = engine.Podman("pause", name);
+            pause.ExitCode.Should().Be(0, pause.ToString());
+            engine.State(name).Should().Be("paused 0");
+            var unpause = engine.Podman("unpause", name);
+            unpause.ExitCode.Should().Be(0, unpause.ToString());
+            engine.State(name).Should().Be("running 0");
+        }
+        finally { engine.Podman("rm", "-f", "-t", "0", name); }
+    }
+
+    [EngineTheory, MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public void Kill_with_a_signal_reaches_the_container(string runtime)
+    {
+        engine.Require();
+        var name = EngineFixture.NewId("sig", runtime);
+        try
+        {
+            var run = engine.Podman(["run", "-d", .. For(name, runtime), "busybox", "sh", "-c", "trap 'exit 9' USR1; sleep 1000 & wait"]);
+            run.ExitCode.Should().Be(0, run.ToString());
+
+            var kill = engine.Podman("kill", "--signal", "USR1", name);
+
+            kill.ExitCode.Should().Be(0, kill.ToString());
+            engine.Podman("wait", name).Stdout.Trim().Should().Be("9", "the container's USR1 trap ran");
+        }
+        finally { engine.Podman("rm", "-f", "-t", "0", name); }
+    }
+
+    [EngineTheory, MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
     public void Rm_force_removes_a_running_container_from_podman_and_the_runtime(string runtime)
     {
         engine.Require();
