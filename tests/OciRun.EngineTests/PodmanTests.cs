@@ -174,6 +174,24 @@ public sealed class PodmanTests(PodmanFixture engine) : IClassFixture<PodmanFixt
         finally { engine.Podman("rm", "-f", "-t", "0", name); }
     }
 
+    // podman's --read-only mounts tmpfs on /tmp, /var/tmp and /run with the "tmpcopyup" option
+    // (the tmpfs starts with what the image had there), and so does its --tmpfs.
+    [EngineTheory, MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public void Read_only_keeps_the_rootfs_read_only_with_writable_tmpfs_dirs(string runtime)
+    {
+        engine.Require();
+        var name = EngineFixture.NewId("ro", runtime);
+        try
+        {
+            var run = engine.Podman(["run", "--rm", "--read-only", .. For(name, runtime), "busybox", "sh", "-c",
+                "touch /x 2>/dev/null && echo rootfs writable; touch /tmp/y && echo tmp writable; grep -c ' /tmp tmpfs ' /proc/mounts"]);
+
+            run.ExitCode.Should().Be(0, run.ToString());
+            run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal("tmp writable", "1");
+        }
+        finally { engine.Podman("rm", "-f", "-t", "0", name); }
+    }
+
     [EngineTheory, MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
     public void Rm_force_removes_a_running_container_from_podman_and_the_runtime(string runtime)
     {
