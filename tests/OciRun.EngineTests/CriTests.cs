@@ -103,6 +103,13 @@ public sealed class CriFixture : EngineFixture
     /// <summary>Creates and starts a container in a pod, its stdout logged to LOGDIR/NAME.log.</summary>
     public string StartContainer(string pod, PodSandboxConfig podConfig, string name, params string[] command)
     {
+        var id = CreateContainer(pod, podConfig, name, command);
+        Cri.Runtime.StartContainer(new StartContainerRequest { ContainerId = id }, deadline: CriClient.Deadline());
+        return id;
+    }
+
+    public string CreateContainer(string pod, PodSandboxConfig podConfig, string name, params string[] command)
+    {
         var config = new ContainerConfig
         {
             Metadata = new ContainerMetadata { Name = name },
@@ -111,9 +118,7 @@ public sealed class CriFixture : EngineFixture
             Linux = new LinuxContainerConfig { SecurityContext = new LinuxContainerSecurityContext { NamespaceOptions = HostNetwork() } },
         };
         config.Command.AddRange(command);
-        var id = Cri.Runtime.CreateContainer(new CreateContainerRequest { PodSandboxId = pod, Config = config, SandboxConfig = podConfig }, deadline: CriClient.Deadline()).ContainerId;
-        Cri.Runtime.StartContainer(new StartContainerRequest { ContainerId = id }, deadline: CriClient.Deadline());
-        return id;
+        return Cri.Runtime.CreateContainer(new CreateContainerRequest { PodSandboxId = pod, Config = config, SandboxConfig = podConfig }, deadline: CriClient.Deadline()).ContainerId;
     }
 
     public ContainerStatusResponse Status(string container, bool verbose = false) =>
@@ -203,5 +208,24 @@ public sealed class CriTests(CriFixture engine) : IClassFixture<CriFixture>
         engine.StopAndRemovePod(pod);
 
         engine.RuntimeList(runtime).Should().NotContain(pod).And.NotContain(container);
+    }
+
+    // The shim deletes a created, never-started container with `delete` and no --force (runc allows it).
+    [EngineTheory, MemberData(nameof(Runtimes.Both), MemberType = typeof(Runtimes))]
+    public void A_container_created_and_never_started_is_removed(string runtime)
+    {
+        engine.Require();
+        var (pod, podConfig) = engine.RunPod(runtime, EngineFixture.NewId("pod", runtime));
+        try
+        {
+            var container = engine.CreateContainer(pod, podConfig, "main", "true");
+            engine.Status(container).Status.State.Should().Be(ContainerState.ContainerCreated);
+
+            engine.Cri.Runtime.RemoveContainer(new RemoveContainerRequest { ContainerId = container }, deadline: CriClient.Deadline());
+
+            engine.RuntimeList(runtime).Should().NotContain(container);
+            engine.RuntimeList(runtime).Should().Contain(pod, "the pod's sandbox still runs");
+        }
+        finally { engine.RemovePodQuietly(pod); }
     }
 }

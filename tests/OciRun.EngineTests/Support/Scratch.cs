@@ -16,6 +16,7 @@ public sealed class Scratch : IDisposable
     private static readonly string[] HostFiles = ["/etc/docker/key.json"];
     private static readonly string[] HostDirs = ["/run/docker/plugins", "/run/docker", "/run/containerd/s", "/run/containerd/fifo", "/run/containerd", "/run/containers/networks", "/run/containers"];
     private const string ContainersStorage = "/var/lib/containers";
+    private const string ContainersCache = "/var/lib/containers/cache";
 
     private readonly HashSet<string> existed;
     private readonly List<int> daemons = [];
@@ -123,6 +124,8 @@ public sealed class Scratch : IDisposable
     private void RemoveHostFiles()
     {
         foreach (var file in HostFiles) if (!existed.Contains(file)) Try(() => File.Delete(file));
+        // podman's cache, in the host's storage whatever --root says.
+        if (!existed.Contains(ContainersCache)) Try(() => { if (Directory.Exists(ContainersCache)) Directory.Delete(ContainersCache, true); });
         if (!existed.Contains(ContainersStorage)) Try(() => { if (Directory.Exists(ContainersStorage)) Directory.Delete(ContainersStorage, true); });
         foreach (var dir in HostDirs)
             if (!existed.Contains(dir) && Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any())
@@ -132,7 +135,7 @@ public sealed class Scratch : IDisposable
     private static HashSet<string> Snapshot()
     {
         var paths = new HashSet<string>();
-        foreach (var p in HostFiles.Concat(HostDirs).Append(ContainersStorage)) if (Exists(p)) paths.Add(p);
+        foreach (var p in HostFiles.Concat(HostDirs).Append(ContainersStorage).Append(ContainersCache)) if (Exists(p)) paths.Add(p);
         if (Directory.Exists("/run/containerd/s")) paths.UnionWith(Directory.EnumerateFileSystemEntries("/run/containerd/s"));
         foreach (var hierarchy in Host.CgroupHierarchies())
             foreach (var name in EngineCgroups)
