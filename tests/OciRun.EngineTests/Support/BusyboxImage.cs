@@ -29,6 +29,7 @@ public sealed class BusyboxImage
     private static BusyboxImage Make()
     {
         var dir = Directory.CreateTempSubdirectory("oe-image-").FullName;
+        Scratch.MarkOwned(dir);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Directory.Delete(dir, true); } catch (IOException) { } };
         var rootfs = Path.Combine(dir, "rootfs");
         Command.MustRun(Path.Combine(Runtimes.RepoRoot, "bundles", "busybox", "make-rootfs.sh"), [rootfs], timeoutSeconds: 300);

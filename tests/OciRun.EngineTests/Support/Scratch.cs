@@ -27,12 +27,61 @@ public sealed class Scratch : IDisposable
 
     public string Dir { get; }
 
+    private const string Prefix = "oe-";
+    private const string OwnerFile = "owner";
+
     public Scratch(string name)
     {
+        SweepAbandoned();
         existed = Snapshot();
         // Short: containerd's socket path must fit a sockaddr_un.
-        Dir = Directory.CreateTempSubdirectory($"oe-{name}-").FullName;
+        Dir = Directory.CreateTempSubdirectory($"{Prefix}{name}-").FullName;
+        MarkOwned(Dir);
     }
+
+    /// <summary>Marks a temp dir as this process's, so a later run removes it if this one dies first.</summary>
+    public static void MarkOwned(string dir) => File.WriteAllText(System.IO.Path.Combine(dir, OwnerFile), Owner(Environment.ProcessId));
+
+    // "PID start-time" of a process, which no later process with the same PID shares.
+    private static string Owner(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return $"{pid} {stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19]}";
+        }
+        catch (IOException) { return ""; }
+    }
+
+    /// <summary>
+    /// What a test run killed before its teardown (a hang timeout, a SIGKILL) left:
+    /// scratch dirs whose owner is gone. Their daemons, shims and conmons name the
+    /// dir, so they are killed by it; then their runtime state, mounts and the dir go.
+    /// </summary>
+    private static void SweepAbandoned()
+    {
+        foreach (var dir in Directory.EnumerateDirectories(System.IO.Path.GetTempPath(), Prefix + "*-*"))
+        {
+            var ownerFile = System.IO.Path.Combine(dir, OwnerFile);
+            string owner;
+            try { owner = File.ReadAllText(ownerFile); }
+            catch (IOException) { continue; }
+            if (!int.TryParse(owner.Split(' ')[0], out var pid) || Owner(pid) == owner) continue;
+            Console.Error.WriteLine($"removing {dir}, left by an earlier test run (process {pid} is gone)");
+            // Everything on the machine now counts as existing before: only the dir's own things go.
+            var abandoned = new Scratch(dir, Snapshot());
+            // The runtime roots: rr-* (ctr, CRI with a namespace below, podman) and dockerd's.
+            var roots = Directory.EnumerateDirectories(dir, "rr-*").SelectMany(r => Directory.EnumerateDirectories(r).Prepend(r))
+                .Append(System.IO.Path.Combine(dir, "run", "runtime-runc", "moby")).ToList();
+            foreach (var runtime in new[] { Runtimes.OciRun, Runtimes.Runc })
+                if (Runtimes.Installed(runtime) is { } binary)
+                    foreach (var root in roots) abandoned.AddRuntimeRoot(binary, root);
+            abandoned.AddShimAddress(System.IO.Path.Combine(dir, "containerd.sock"));
+            abandoned.Dispose();
+        }
+    }
+
+    private Scratch(string dir, HashSet<string> existed) => (Dir, this.existed) = (dir, existed);
 
     public string Path(params string[] parts) => System.IO.Path.Combine([Dir, .. parts]);
 
