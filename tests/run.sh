@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds oci-run and runs every test: unit tests (no root) and, as root,
-# integration tests with real containers. Prints "N passed, N failed, N skipped".
+# integration tests with real containers, and engine tests (containerd, CRI,
+# Docker, podman started privately, each driving oci-run and runc). Prints "N passed, N failed, N skipped".
 # Extra arguments go to every `dotnet test` (e.g. --filter "Category!=Stress").
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,7 +15,7 @@ dotnet publish src/OciRun -c Release -r linux-x64 -o artifacts/bin -nologo -v qu
 
 log=$(mktemp)
 status=0
-for project in tests/LibContainer.Tests tests/OciRun.Tests tests/OciRun.IntegrationTests; do
+for project in tests/LibContainer.Tests tests/OciRun.Tests tests/OciRun.IntegrationTests tests/OciRun.EngineTests; do
   [ -d "$project" ] || continue
   dotnet test "$project" -nologo --blame-hang-timeout 10m "$@" 2>&1 | tee -a "$log" || status=1
 done

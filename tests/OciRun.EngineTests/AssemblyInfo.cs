@@ -1,0 +1,2 @@
+// Engines, runtimes and cgroups: Linux only.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
