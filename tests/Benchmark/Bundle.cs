@@ -26,6 +26,17 @@ public static class Bundle
         return dir;
     }
 
+    /// <summary>The same bundle, running `sleep` until deleted: a container to exec into.</summary>
+    public static string MakeSleeper(string dir, string rootfs)
+    {
+        Directory.CreateDirectory(dir);
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(Path.GetDirectoryName(rootfs)!, "config.json")))!.AsObject();
+        config["root"]!["path"] = rootfs;
+        config["process"]!["args"] = new JsonArray("sleep", "1000000");
+        File.WriteAllText(Path.Combine(dir, "config.json"), config.ToJsonString());
+        return dir;
+    }
+
     /// <summary>
     /// Docker 20.10's config for `docker run --memory 64m --pids-limit 50 --cpus 0.5`
     /// (tests/EngineConfigs), on the same rootfs, running /bin/true: what an

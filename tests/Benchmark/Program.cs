@@ -6,6 +6,7 @@ var options = Options.Parse(args);
 var work = Directory.CreateTempSubdirectory("ocirun-bench-").FullName;
 var bundle = Bundle.Make(Path.Combine(work, "bundle"), options.OciRun);
 var dockerBundle = Bundle.MakeFromDocker(Path.Combine(work, "docker-bundle"), Path.Combine(bundle, "rootfs"));
+var sleeperBundle = Bundle.MakeSleeper(Path.Combine(work, "sleeper-bundle"), Path.Combine(bundle, "rootfs"));
 var runtimes = options.Runtimes.Select(r => new Runtime(r.Name, r.Binary, Path.Combine(work, "root-" + r.Name))).ToList();
 Spawner.BecomeSubreaper();
 Console.CancelKeyPress += (_, _) => Cleanup();
@@ -15,6 +16,12 @@ try
     var results = runtimes.ToDictionary(r => r.Name, _ => new Measurements());
     var n = 0;
     string NextId(Runtime r) => $"{r.Name}-{n++}";
+
+    // One running container per runtime, to exec into.
+    const string ExecTarget = "exec-target";
+    foreach (var rt in runtimes)
+        if (rt.Call("run", "--detach", "--bundle", sleeperBundle, ExecTarget).ExitCode != 0)
+            throw new InvalidOperationException($"{rt.Name} run --detach failed; try it by hand with the bundle in {sleeperBundle}");
 
     // Lifecycle and run, interleaved: each repetition visits every runtime, in a rotating order.
     for (var rep = 0; rep < options.Warmup + options.Repetitions; rep++)
@@ -47,7 +54,11 @@ try
             rt.Call("delete", "--force", dockerId);
             Spawner.ReapOrphans();
 
+            var exec = rt.Call("exec", ExecTarget, "/bin/true");
+            if (exec.ExitCode != 0) throw new InvalidOperationException($"{rt.Name} exec failed ({exec.ExitCode})");
+
             if (!counted) continue;
+            m.Add("exec of /bin/true into a running container (ms)", exec.Milliseconds);
             m.Add("lifecycle of /bin/true (ms)", create.Milliseconds + start.Milliseconds + wait + delete.Milliseconds);
             m.Add("create (ms)", create.Milliseconds);
             m.Add("start (ms)", start.Milliseconds);

@@ -110,10 +110,19 @@ public sealed class MountOptionsTests
         o.Data.Should().BeEmpty();
     }
 
+    [Fact]
+    public void Tmpcopyup_is_the_runtimes_not_the_kernels()
+    {
+        var options = MountOptions.Parse(["nosuid", "tmpcopyup", "mode=755"], "mounts[0].options");
+        options.CopyUp.Should().BeTrue();
+        options.Data.Should().Be("mode=755", "the kernel never sees it");
+        MountOptions.Known.Should().Contain("tmpcopyup", "features lists it");
+        MountOptions.Parse(["nosuid"], "mounts[0].options").CopyUp.Should().BeFalse();
+    }
+
     [Theory]
     [InlineData("idmap")]
     [InlineData("ridmap")]
-    [InlineData("tmpcopyup")]
     public void An_option_not_supported_yet_is_an_error_naming_it_and_the_field(string option)
     {
         var act = () => MountOptions.Parse(["nosuid", option], "mounts[3].options");

@@ -76,6 +76,10 @@ public sealed partial class RecordingSyscalls
     public void Mount(string? source, PathHandle target, string? fsType, ulong flags, string? data, string what) =>
         Record(MountLine(source, target.ToString(), fsType, flags, data), $"mount {what}");
 
+    public PathHandle OpenContents(PathHandle directory) => Open(PathOf(directory), $"open contents of {directory}");
+
+    public void CopyTree(PathHandle from, PathHandle into, string what) => Record($"copy {from} into {into}", $"{what}: tmpcopyup");
+
     public void Bind(PathHandle source, PathHandle target, bool recursive, string what) =>
         Record($"{(recursive ? "rbind" : "bind")} {source} on {target}", $"mount {what}");
 

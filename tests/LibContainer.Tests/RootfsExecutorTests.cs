@@ -88,6 +88,25 @@ public sealed class RootfsExecutorTests
     }
 
     [Fact]
+    public void A_tmpfs_with_tmpcopyup_is_filled_from_the_directory_it_covers_then_made_read_only()
+    {
+        var sys = new RecordingSyscalls();
+        var calls = Run(Config(Small([M("/etc", "tmpfs", "tmpfs", "ro", "nosuid", "tmpcopyup", "mode=755")])), sys);
+
+        // The directory is opened before the tmpfs covers it; the copy goes from that handle into the new mount.
+        calls.Should().ContainInConsecutiveOrder(
+            "resolve /etc mkdir -> #4", "open contents of #4 -> #5", "mount tmpfs on #4 tmpfs nosuid mode=755",
+            "resolve /etc -> #6", "copy #5 into #6", "remount #6 ro,nosuid,remount mode=755");
+    }
+
+    [Fact]
+    public void Tmpcopyup_on_a_filesystem_other_than_tmpfs_is_refused_by_name()
+    {
+        var proc = () => Run(Config(Small([M("/x", "sysfs", "sysfs", "tmpcopyup")])), new RecordingSyscalls());
+        proc.Should().Throw<ContainerError>().WithMessage("config.json: mounts[0].options: tmpcopyup is for tmpfs mounts, not sysfs");
+    }
+
+    [Fact]
     public void The_create_time_hooks_run_after_every_mount_and_mask_and_just_before_pivot_root()
     {
         var sys = new RecordingSyscalls();

@@ -15,6 +15,42 @@ public sealed class MountTests : ContainerTest
             .GroupBy(m => m.Fields[4])
             .ToDictionary(g => g.Key, g => (g.Last().Tail[0], g.Last().Fields[5], g.Last().Tail[2]));
 
+    /// <summary>
+    /// tmpcopyup, as podman's --read-only and --tmpfs send it: the tmpfs starts with a copy of what
+    /// the directory it covers held (files with their owner and mode, directories, symlinks as
+    /// symlinks), the container writes to the tmpfs only, and the directory below is untouched.
+    /// The same bundle runs with runc where it is installed and must print the same.
+    /// </summary>
+    [RootFact]
+    public void A_tmpfs_with_tmpcopyup_starts_with_what_the_directory_held()
+    {
+        var data = Directory.CreateDirectory(Path.Combine(Work, "copyup")).FullName;
+        Directory.CreateDirectory(Path.Combine(data, "sub"));
+        File.WriteAllText(Path.Combine(data, "sub", "secret"), "kept\n");
+        Runtime.Shell($"chmod 604 '{data}/sub/secret' && chown 1000:1000 '{data}/sub/secret' && ln -s ../../../../etc/hostname '{data}/link'").ExitCode.Should().Be(0);
+        const string Script = "stat -c '%A %u %g' /data/sub/secret; cat /data/sub/secret; readlink /data/link; " +
+            "echo new > /data/new && cat /data/new; grep ' /data ' /proc/mounts | tail -1 | cut -d' ' -f3,4 | cut -d, -f1";
+        Bundle Make(string id)
+        {
+            var bundle = NewBundle(id, "sh", "-c", Script);
+            bundle.Mounts.Add(Mount("/data", "bind", data, "rbind", "ro"));
+            bundle.Mounts.Add(Mount("/data", "tmpfs", "tmpfs", "nosuid", "tmpcopyup", "mode=755"));
+            return bundle;
+        }
+
+        var id = NewId();
+        var output = RunOk(Make(id), id);
+
+        output.Should().Be("-rw----r-- 1000 1000\nkept\n../../../../etc/hostname\nnew\ntmpfs rw\n");
+        File.Exists(Path.Combine(data, "new")).Should().BeFalse("the directory below the tmpfs is untouched");
+        var runc = new[] { "/usr/sbin/runc", "/usr/bin/runc" }.FirstOrDefault(File.Exists);
+        if (runc is null) return;
+        var runcId = NewId("runc");
+        var bundleDir = Make(runcId).Write().Dir;
+        var theirs = Runtime.Shell($"cd '{bundleDir}' && '{runc}' --root '{Work}/runc-root' run '{runcId}' </dev/null; '{runc}' --root '{Work}/runc-root' delete -f '{runcId}' 2>/dev/null");
+        theirs.Stdout.Should().Be(output, "runc copies the same");
+    }
+
     [RootFact]
     public void The_default_mounts_are_there_with_their_options()
     {

@@ -15,6 +15,9 @@ public sealed record MountOptions(ulong Flags, ulong ClearedFlags, IReadOnlyList
     /// <summary>MOUNT_ATTR_* to clear recursively (attr_clr); ATIME_MASK when an atime setting is chosen.</summary>
     public ulong RecursiveClear { get; init; }
 
+    /// <summary>tmpcopyup: a tmpfs starts with a copy of what the directory it covers holds (runc's extension).</summary>
+    public bool CopyUp { get; init; }
+
     /// <summary>The recursive options as written, to name them in errors.</summary>
     public IReadOnlyList<string> RecursiveOptions { get; init; } = [];
 
@@ -127,7 +130,10 @@ public sealed record MountOptions(ulong Flags, ulong ClearedFlags, IReadOnlyList
     };
 
     // Options runc knows that need features this runtime does not have yet.
-    private static readonly HashSet<string> Unsupported = ["idmap", "ridmap", "tmpcopyup"];
+    private static readonly HashSet<string> Unsupported = ["idmap", "ridmap"];
+
+    // runc's extensions: options that are not mount(2)'s but the runtime's.
+    private const string CopyUpOption = "tmpcopyup";
 
     /// <summary>Every option name this runtime understands, for `features`.</summary>
     public static IEnumerable<string> Known
@@ -138,6 +144,7 @@ public sealed record MountOptions(ulong Flags, ulong ClearedFlags, IReadOnlyList
             known.AddRange(PropagationOptions.Keys);
             known.AddRange(RecursiveOptionAttrs.Keys);
             known.AddRange(RecursiveAtimeOptions.Keys);
+            known.Add(CopyUpOption);
             known.Sort(StringComparer.Ordinal);
             return known;
         }
@@ -150,6 +157,7 @@ public sealed record MountOptions(ulong Flags, ulong ClearedFlags, IReadOnlyList
         var propagation = new List<ulong>();
         var data = new List<string>();
         var recursive = new List<string>();
+        var copyUp = false;
         foreach (var option in options ?? [])
         {
             if (FlagOptions.TryGetValue(option, out var f))
@@ -171,6 +179,8 @@ public sealed record MountOptions(ulong Flags, ulong ClearedFlags, IReadOnlyList
                 attrClear |= MountAttr.ATIME_MASK;
                 recursive.Add(option);
             }
+            else if (option == CopyUpOption)
+                copyUp = true;
             else if (Unsupported.Contains(option))
                 throw new ContainerError($"config.json: {where}: {NotSupported(option)}");
             else
@@ -181,6 +191,7 @@ public sealed record MountOptions(ulong Flags, ulong ClearedFlags, IReadOnlyList
             RecursiveSet = attrSet,
             RecursiveClear = attrClear,
             RecursiveOptions = recursive,
+            CopyUp = copyUp,
         };
     }
 

@@ -90,6 +90,9 @@ internal sealed class RootfsExecutor(InitConfig config, ISyscalls sys)
                 }
                 break;
             }
+            case MountKind.Filesystem when options.CopyUp:
+                MountWithCopyUp(root, step);
+                break;
             default:
             {
                 if (step.IsProc) CheckProcDestination(root, dest, where);
@@ -105,6 +108,25 @@ internal sealed class RootfsExecutor(InitConfig config, ISyscalls sys)
                 sys.Mount(null, mounted, null, p, null, $"propagation of {dest}");
         }
         ApplyRecursiveOptions(root, dest, options, where);
+    }
+
+    /// <summary>
+    /// tmpcopyup (runc's extension, which podman's --read-only and --tmpfs use): the tmpfs starts
+    /// with what the directory it covers holds. That directory is opened before it is covered and
+    /// copied from by fd; a read-only tmpfs is made read-only once filled.
+    /// </summary>
+    private void MountWithCopyUp(PathHandle root, MountStep step)
+    {
+        var (where, dest) = (step.Where, step.Destination);
+        if (step.FsType != "tmpfs")
+            throw new ContainerError($"config.json: {where}.options: tmpcopyup is for tmpfs mounts, not {step.FsType}");
+        using var target = sys.Resolve(root, dest, Lookup.MakeDirectory);
+        using var below = sys.OpenContents(target);
+        sys.Mount(step.Source, target, step.FsType, step.Flags & ~MS.RDONLY, step.Options.Data, $"{step.FsType} on {dest}");
+        using var mounted = sys.Resolve(root, dest, Lookup.Existing);
+        sys.CopyTree(below, mounted, $"{where}: {dest}");
+        if ((step.Flags & MS.RDONLY) != 0)
+            sys.Mount(null, mounted, null, step.Flags | MS.REMOUNT, step.Options.Data, $"read-only remount of {dest}");
     }
 
     // A procfs anywhere but /proc could be used to hide the real one from LSM checks (CVE-2019-16884);

@@ -69,6 +69,12 @@ public interface ISyscalls
     /// <summary>mount(2) onto the handle: `source` a filesystem's source or a host path to bind; null for a remount or a propagation change.</summary>
     void Mount(string? source, PathHandle target, string? fsType, ulong flags, string? data, string what);
 
+    /// <summary>tmpcopyup: a readable handle on the directory a tmpfs is about to cover, kept to copy from once it is covered.</summary>
+    PathHandle OpenContents(PathHandle directory);
+
+    /// <summary>tmpcopyup: copies what `from` holds (files, directories, symlinks, device nodes, owners, modes) into the directory `into`.</summary>
+    void CopyTree(PathHandle from, PathHandle into, string what);
+
     /// <summary>A bind mount of one handle onto another (recursive: MS_REC).</summary>
     void Bind(PathHandle source, PathHandle target, bool recursive, string what);
 
