@@ -14,16 +14,18 @@ repetitions=20 warmup=2 wanted=oci-run,crun,runc ocirun="" mount_hugetlb=no
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) repetitions=5 warmup=1 ;;
-    --repetitions) repetitions=$2; shift ;;
-    --warmup) warmup=$2; shift ;;
-    --runtimes) wanted=$2; shift ;;
-    --oci-run) ocirun=$2; shift ;;
+    --repetitions) repetitions=${2:?--repetitions needs a number}; shift ;;
+    --warmup) warmup=${2:?--warmup needs a number}; shift ;;
+    --runtimes) wanted=${2:?--runtimes needs a list: oci-run,crun,runc}; shift ;;
+    --oci-run) ocirun=${2:?--oci-run needs a path}; shift ;;
     --mount-v1-hugetlb) mount_hugetlb=yes ;;
     -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
     *) echo "engines.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
+[[ "$repetitions" =~ ^[1-9][0-9]*$ && "$warmup" =~ ^[0-9]+$ ]] ||
+  { echo "engines.sh: --repetitions takes a number from 1, --warmup one from 0" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "engines.sh: starts containerd and dockerd: run it as root" >&2; exit 1; }
 
 need=()
@@ -35,6 +37,7 @@ if [ -z "$ocirun" ]; then
   dotnet publish src/OciRun -c Release -r linux-x64 -o artifacts/bin -nologo -v quiet
   ocirun=artifacts/bin/oci-run
 fi
+[ -x "$ocirun" ] || { echo "engines.sh: no oci-run binary at '$ocirun'" >&2; exit 2; }
 ocirun=$(realpath "$ocirun")
 docker_client=/usr/bin/docker   # Debian's: a newer CLI may come first on PATH
 
