@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The side-by-side benchmark: oci-run, crun and runc on the same busybox bundle.
-# Run as root from anywhere: tests/Benchmark/bench.sh [--quick] [--mount-v1-hugetlb] [options for the program]
+# Run as root from anywhere: tests/Benchmark/bench.sh [--quick] [--mount-v1-hugetlb] [--no-engines] [options for the program]
+# Then engines.sh times `ctr run --rm` and `docker run --rm` with each runtime (--no-engines skips it).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cd "$repo"
 
-quick=() mount_hugetlb=no pass=()
+quick=() mount_hugetlb=no engines=yes engines_quick=() pass=()
 for a in "$@"; do
   case "$a" in
-    --quick) quick=(--repetitions 30 --warmup 3 --containers 100 --state-repetitions 30 --rss-repetitions 5) ;;
+    --quick) quick=(--repetitions 30 --warmup 3 --containers 100 --state-repetitions 30 --rss-repetitions 5) engines_quick=(--quick) ;;
+    --no-engines) engines=no ;;
     --mount-v1-hugetlb) mount_hugetlb=yes ;;
     *) pass+=("$a") ;;
   esac
@@ -43,3 +45,7 @@ latest="$here/latest.md"
 dotnet run --project "$here" -c Release -- --runtimes "$runtimes" "${quick[@]}" "${pass[@]}" --output "$latest"
 { echo; cat "$latest"; } >> "$here/RESULTS.md"
 echo "table kept in $here/RESULTS.md and $latest"
+
+if [ "$engines" = yes ]; then
+  "$here/engines.sh" "${engines_quick[@]}" --oci-run artifacts/bin/oci-run
+fi
