@@ -76,6 +76,14 @@ public sealed partial class RecordingSyscalls
     public void Mount(string? source, PathHandle target, string? fsType, ulong flags, string? data, string what) =>
         Record(MountLine(source, target.ToString(), fsType, flags, data), $"mount {what}");
 
+    /// <summary>Recorded as Mount; the call FailAt names answers EPERM instead of throwing.</summary>
+    public int TryMount(string? source, PathHandle target, string? fsType, ulong flags, string? data, string what)
+    {
+        var line = MountLine(source, target.ToString(), fsType, flags, data);
+        Calls.Add(line);
+        return FailAt is { } prefix && line.StartsWith(prefix, StringComparison.Ordinal) ? Errno.EPERM : 0;
+    }
+
     public void Bind(PathHandle source, PathHandle target, bool recursive, string what) =>
         Record($"{(recursive ? "rbind" : "bind")} {source} on {target}", $"mount {what}");
 

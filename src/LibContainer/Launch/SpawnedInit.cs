@@ -39,6 +39,7 @@ internal sealed unsafe class SpawnedInit
     /// <summary>Lets init's C stage join and create its namespaces (but the mount and cgroup ones).</summary>
     public NamespacedInit Bootstrap(BootstrapMessage bootstrap)
     {
+        if (bootstrap is { UidMap: { } uid, GidMap: { } gid }) _handshake.UserMaps = (uid, gid);
         _handshake.Send(FrameType.Bootstrap, bootstrap.Encode());
         return new NamespacedInit(_handshake);
     }

@@ -69,6 +69,9 @@ public interface ISyscalls
     /// <summary>mount(2) onto the handle: `source` a filesystem's source or a host path to bind; null for a remount or a propagation change.</summary>
     void Mount(string? source, PathHandle target, string? fsType, ulong flags, string? data, string what);
 
+    /// <summary>As Mount, but a failure is answered with its errno (0: mounted), for a caller that has another way.</summary>
+    int TryMount(string? source, PathHandle target, string? fsType, ulong flags, string? data, string what);
+
     /// <summary>A bind mount of one handle onto another (recursive: MS_REC).</summary>
     void Bind(PathHandle source, PathHandle target, bool recursive, string what);
 
