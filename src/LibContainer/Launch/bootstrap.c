@@ -180,7 +180,7 @@ static void check_ns_type(int fd, uint32_t type, const char *path)
 	}
 	if (actual >= 0 && (uint32_t)actual != type) {
 		errno = 0;
-		die("%s namespace path %s is a %s namespace", ns_name(type), path, ns_name((uint32_t)actual));
+		die("%s namespace path %s: not a %s namespace (it is of type %s)", ns_name(type), path, ns_name(type), ns_name((uint32_t)actual));
 	}
 }
 
