@@ -57,6 +57,7 @@ public sealed class Containers(string root, Action<string>? warn = null)
         var (spec, specJson) = SpecValidator.LoadValid(bundle); // type and validation problems in one error
         var rootfs = Path.GetFullPath(spec.Root!.Path!, bundle);
         if (!Directory.Exists(rootfs)) throw new ContainerError($"root.path: the root filesystem {rootfs} does not exist");
+        if (spec.Process?.OomScoreAdj is { } oom) spawned.SetOomScoreAdj(oom);
         var namespaced = spawned.Bootstrap(BootstrapMessage.From(spec)); // init makes its namespaces while the cgroup is made
 
         var layout = CgroupLayout.Detect();

@@ -84,13 +84,15 @@ public sealed partial class UserNamespaceTests : ContainerTest
     }
 
     [RootFact]
-    public void A_created_container_runs_as_the_mapped_host_uid_in_its_cgroup_and_starts()
+    public void A_created_container_runs_as_the_mapped_host_uid_in_its_cgroup_with_its_oom_score_and_starts()
     {
         // --root stays 0700: init, host uid 100000, gets exec.fifo from create, not by its path.
         var id = NewId();
         var bundle = WithNewUserNamespace(NewBundle(id, "sleep", "100"));
+        bundle.Process["oomScoreAdj"] = 100; // written by create: in the namespace init could not
         CreateOk(bundle, id);
         var pid = (int)State(id)["pid"]!;
+        File.ReadAllText($"/proc/{pid}/oom_score_adj").Trim().Should().Be("100");
         var status = File.ReadAllLines($"/proc/{pid}/status");
         status.Single(l => l.StartsWith("Uid:")).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1..].Should().AllBe($"{HostBase}");
         status.Single(l => l.StartsWith("Gid:")).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1..].Should().AllBe($"{HostBase}");

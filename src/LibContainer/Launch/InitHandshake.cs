@@ -15,6 +15,9 @@ internal sealed class InitHandshake(SyncChannel channel, int stage0, Rollback ro
 
     public Rollback Rollback { get; } = rollback;
 
+    /// <summary>The C stage's PID while it runs (0 once reaped).</summary>
+    public int Stage0 => _stage0;
+
     /// <summary>The map texts of a new user namespace (SpawnedInit.Bootstrap notes them); null: none to write.</summary>
     public (string Uid, string Gid)? UserMaps { get; set; }
 

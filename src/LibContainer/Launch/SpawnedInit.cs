@@ -36,6 +36,18 @@ internal sealed unsafe class SpawnedInit
         }
     }
 
+    /// <summary>
+    /// process.oomScoreAdj, written by create while init is still the host's root in the host's
+    /// namespaces, as runc does: init inherits it, and in a user namespace it could not write it
+    /// (its /proc/self belongs to the host's root).
+    /// </summary>
+    public void SetOomScoreAdj(int value)
+    {
+        var path = $"/proc/{_handshake.Stage0}/oom_score_adj";
+        using var fd = Fd.Open(path, O.WRONLY);
+        Syscall.WriteAll(fd.Value, System.Text.Encoding.ASCII.GetBytes(value.ToString(System.Globalization.CultureInfo.InvariantCulture)), $"process.oomScoreAdj: write \"{value}\" to {path}");
+    }
+
     /// <summary>Lets init's C stage join and create its namespaces (but the mount and cgroup ones).</summary>
     public NamespacedInit Bootstrap(BootstrapMessage bootstrap)
     {

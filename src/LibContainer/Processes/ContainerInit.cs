@@ -109,8 +109,6 @@ public static class ContainerInit
         if (!string.IsNullOrEmpty(spec.Domainname)) SetHostname(spec.Domainname, domain: true);
         foreach (var (key, value) in spec.Linux?.Sysctl ?? [])
             WriteProc(proc, "sys/" + key.Replace('.', '/'), value, $"linux.sysctl {key}");
-        if (process.OomScoreAdj is { } oom)
-            WriteProc(proc, "self/oom_score_adj", oom.ToString(), "process.oomScoreAdj");
         IdentityExecutor.SetRlimits(identity, sys);
 
         // The cwd is entered while init is still root, as runc does: a directory
