@@ -84,6 +84,34 @@ public sealed partial class UserNamespaceTests : ContainerTest
     }
 
     [RootFact]
+    public void A_read_only_bind_in_a_user_namespace_keeps_the_flags_its_source_locks()
+    {
+        // A nosuid,nodev,noexec tmpfs of the test's own: in a user namespace those flags are locked on the
+        // bind, so the remount that adds "ro" must repeat them (the kernel refuses to drop them).
+        File.SetUnixFileMode(Work, (UnixFileMode)0x1C9 /* 0711 */);
+        var source = Directory.CreateDirectory(Path.Combine(Work, "locked-src")).FullName;
+        Runtime.Shell($"mount -t tmpfs -o nosuid,nodev,noexec,mode=755 tmpfs {source}").ExitCode.Should().Be(0);
+        try
+        {
+            Bundle Make(string id)
+            {
+                var bundle = WithNewUserNamespace(NewBundle(id, "sh", "-c", "grep ' /data ' /proc/self/mountinfo | cut -d' ' -f6; touch /data/x 2>/dev/null || echo refused"));
+                bundle.Mounts.Add(new JsonObject { ["destination"] = "/data", ["type"] = "bind", ["source"] = source, ["options"] = new JsonArray("rbind", "ro") });
+                return bundle;
+            }
+            var id = NewId();
+            var output = RunOk(Make(id), id);
+            output.Split('\n')[0].Split(',').Should().Contain(["ro", "nosuid", "nodev", "noexec"]);
+            output.Split('\n')[1].Should().Be("refused");
+            // No comparison with runc: 1.1.5 remounts without the locked flags and fails with EPERM here.
+        }
+        finally
+        {
+            Runtime.Shell($"umount {source}");
+        }
+    }
+
+    [RootFact]
     public void A_created_container_runs_as_the_mapped_host_uid_in_its_cgroup_with_its_oom_score_and_starts()
     {
         // --root stays 0700: init, host uid 100000, gets exec.fifo from create, not by its path.
