@@ -46,7 +46,7 @@ public static class Cli
                 throw new ContainerError($"--{GlobalFlags.SystemdCgroup.Name}: the systemd cgroup driver is not supported yet");
             var root = arguments.Get(GlobalFlags.Root)!;
             if (root.Length == 0) throw new ContainerError($"--{GlobalFlags.Root.Name}: the path must not be empty");
-            var status = verb.Run(new Invocation(arguments, Path.GetFullPath(root), reporter.Warning));
+            var status = verb.Run(new Invocation(arguments, Path.GetFullPath(root), reporter.Warning, reporter.Debug ? reporter.DebugLine : null));
             reporter.DebugLine($"done, exit status {status}");
             return status;
         }
