@@ -253,6 +253,19 @@ public sealed partial class UserNamespaceTests : ContainerTest
         CgroupDirs(id).Should().BeEmpty("a failed create leaves no cgroup behind");
     }
 
+    [RootFact]
+    public void A_rootfs_the_containers_root_cannot_reach_is_explained_and_leaves_nothing_behind()
+    {
+        // The test's work directory is 0700 and the host's root's: host uid 100000 cannot pass it.
+        var id = NewId();
+        var bundle = WithNewUserNamespace(NewBundle(id, "true"));
+        var rootfs = Path.Combine(Work, "private-rootfs");
+        Runtime.Shell($"cp -a '{(string)bundle.Config["root"]!["path"]!}' '{rootfs}'").ExitCode.Should().Be(0);
+        bundle.Config["root"]!["path"] = rootfs;
+        ShouldFailCleanly(Runtime.Run("create", "--bundle", bundle.Write().Dir, id), id,
+            $"bind of the rootfs {rootfs}: Permission denied", "must be searchable by that user");
+    }
+
     public static TheoryData<string, string> BadConfigs => new()
     {
         { "mappings-without-namespace", "linux.uidMappings: mappings are given but linux.namespaces has no user namespace" },

@@ -47,7 +47,15 @@ internal sealed class RootfsExecutor(InitConfig config, ISyscalls sys)
     {
         sys.MountPath(null, "/", null, _plan.RootPropagation, null, "/ with the rootfs propagation");
         if (_plan.MakeParentPrivate) MakeParentPrivate();
-        sys.MountPath(_rootfs, _rootfs, null, MS.BIND | MS.REC, null, $"bind of the rootfs {_rootfs}");
+        try
+        {
+            sys.MountPath(_rootfs, _rootfs, null, MS.BIND | MS.REC, null, $"bind of the rootfs {_rootfs}");
+        }
+        catch (ContainerError e) when (_plan.InUserNamespace && e.Message.EndsWith(Errno.Describe(Errno.EACCES), StringComparison.Ordinal))
+        {
+            // Init is the user namespace's root, an unprivileged host user: the path must be open to it.
+            throw new ContainerError($"{e.Message} (in a user namespace the container's root is the host user its uid 0 maps to: every directory on the path to the rootfs must be searchable by that user)");
+        }
     }
 
     // pivot_root refuses a new root whose parent mount is shared.
