@@ -108,4 +108,16 @@ public sealed class UserNamespaceRuleTests
     {
         Problems(WithUserNamespace([Map(0, 100000, 0)], null, "/proc/42/ns/user")).Should().Equal("linux.uidMappings[0]: size must be at least 1");
     }
+
+    [Fact]
+    public void The_plan_says_whether_init_makes_or_joins_a_user_namespace_and_what_maps_create_writes()
+    {
+        UserNamespace.UserNamespacePlan.For(Specs.Valid()).Should().Be(UserNamespace.UserNamespacePlan.None);
+        var made = UserNamespace.UserNamespacePlan.For(WithUserNamespace([Map(0, 100000, 65536)], [Map(0, 200000, 1), Map(1, 300001, 9)]));
+        made.Should().Be(new UserNamespace.UserNamespacePlan(true, null, "0 100000 65536\n", "0 200000 1\n1 300001 9\n"));
+        made.InUserNamespace.Should().BeTrue();
+        var joined = UserNamespace.UserNamespacePlan.For(WithUserNamespace([Map(0, 100000, 65536)], [Map(0, 100000, 65536)], "/proc/42/ns/user"));
+        joined.Should().Be(new UserNamespace.UserNamespacePlan(false, "/proc/42/ns/user", null, null), "a joined namespace's maps are not written again");
+        joined.InUserNamespace.Should().BeTrue();
+    }
 }
