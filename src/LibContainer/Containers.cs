@@ -61,8 +61,7 @@ public sealed class Containers(string root, Action<string>? warn = null, Action<
                 debug($"unknown seccomp syscall \"{name}\" ignored");
         var rootfs = Path.GetFullPath(spec.Root!.Path!, bundle);
         if (!Directory.Exists(rootfs)) throw new ContainerError($"root.path: the root filesystem {rootfs} does not exist");
-        if (spec.Process?.OomScoreAdj is { } oom) spawned.SetOomScoreAdj(oom);
-        var namespaced = spawned.Bootstrap(BootstrapMessage.From(spec)); // init makes its namespaces while the cgroup is made
+        var namespaced = spawned.Bootstrap(BootstrapMessage.From(spec), spec.Process?.OomScoreAdj); // init makes its namespaces while the cgroup is made
 
         var layout = CgroupLayout.Detect();
         var containerLock = _store.CreateDirectory(options.Id);
