@@ -129,6 +129,9 @@ public sealed partial class UserNamespaceTests : ContainerTest
 
         Runtime.Run("start", id).ExitCode.Should().Be(0);
         WaitForStatus(id, "running");
+        // Running once start has read exec.fifo; init execs right after.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!File.ReadAllText($"/proc/{pid}/cmdline").StartsWith("sleep") && DateTime.UtcNow < deadline) Thread.Sleep(10);
         File.ReadAllText($"/proc/{pid}/cmdline").Should().StartWith("sleep");
     }
 
