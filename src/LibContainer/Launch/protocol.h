@@ -51,7 +51,7 @@
 	X(USERMAP_REQUEST, 3) /* C stage -> parent: write my uid/gid maps */           \
 	X(USERMAP_DONE, 4)    /* parent -> C stage: they are written */              \
 	X(CGROUPS, 5)         /* parent -> C stage: CGROUP_* attributes */             \
-	X(CONFIG, 10)         /* parent -> init: JSON */                               \
+	X(CONFIG, 10)         /* parent -> init: JSON, exec.fifo as O_PATH fd (SCM_RIGHTS) */ \
 	X(READY, 11)          /* init -> parent: set up, waiting on exec.fifo */       \
 	X(ERROR, 12)          /* either stage -> parent: UTF-8 message */          \
 	X(HOOKS_REQUEST, 13)  /* init -> parent: run prestart, createRuntime now */ \
