@@ -30,8 +30,9 @@ public sealed record CreateOptions(string Id, string Bundle)
 /// The facade over the containers under one --root: create, start, state,
 /// list, kill, delete, run, pause, resume, events. Each call is one runc command.
 /// </summary>
-/// <remarks>`warn` hears what does not fail a command but a person should know (a poststart or poststop hook that failed).</remarks>
-public sealed class Containers(string root, Action<string>? warn = null)
+/// <remarks>`warn` hears what does not fail a command but a person should know (a poststart or poststop hook that failed);
+/// `debug`, when given (--debug), what runc logs at debug level (a seccomp syscall name libseccomp does not know).</remarks>
+public sealed class Containers(string root, Action<string>? warn = null, Action<string>? debug = null)
 {
     private readonly Action<string> _warn = warn ?? (_ => { });
 
@@ -60,10 +61,13 @@ public sealed class Containers(string root, Action<string>? warn = null)
         var spawned = SpawnedInit.Spawn(rollback);
         var bundle = Path.GetFullPath(options.Bundle);
         var (spec, specJson) = SpecValidator.LoadValid(bundle); // type and validation problems in one error
+        if (debug is not null && spec.Linux?.Seccomp is { } profile) // resolved here only when asked: init has no debug channel
+            foreach (var name in Security.Seccomp.SeccompCompiler.UnknownSyscalls(Security.Seccomp.SeccompPlan.For(profile)))
+                debug($"unknown seccomp syscall \"{name}\" ignored");
         var rootfs = Path.GetFullPath(spec.Root!.Path!, bundle);
         if (!Directory.Exists(rootfs)) throw new ContainerError($"root.path: the root filesystem {rootfs} does not exist");
         using var consoleSocket = ConsoleFor(spec, options, detach: startReader is null, out var console);
-        var namespaced = spawned.Bootstrap(BootstrapMessage.From(spec)); // init makes its namespaces while the cgroup is made
+        var namespaced = spawned.Bootstrap(BootstrapMessage.From(spec), spec.Process?.OomScoreAdj); // init makes its namespaces while the cgroup is made
 
         var layout = CgroupLayout.Detect();
         var containerLock = _store.CreateDirectory(options.Id);

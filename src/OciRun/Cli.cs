@@ -48,7 +48,7 @@ public static class Cli
             var root = arguments.Get(GlobalFlags.Root)!;
             if (root.Length == 0) throw new ContainerError($"--{GlobalFlags.Root.Name}: the path must not be empty");
             running = verb;
-            var status = verb.Run(new Invocation(arguments, Path.GetFullPath(root), reporter.Warning));
+            var status = verb.Run(new Invocation(arguments, Path.GetFullPath(root), reporter.Warning, reporter.Debug ? reporter.DebugLine : null));
             reporter.DebugLine($"done, exit status {status}");
             return status;
         }

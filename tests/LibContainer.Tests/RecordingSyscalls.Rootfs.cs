@@ -80,6 +80,14 @@ public sealed partial class RecordingSyscalls
 
     public void CopyTree(PathHandle from, PathHandle into, string what) => Record($"copy {from} into {into}", $"{what}: tmpcopyup");
 
+    /// <summary>Recorded as Mount; the call FailAt names answers EPERM instead of throwing.</summary>
+    public int TryMount(string? source, PathHandle target, string? fsType, ulong flags, string? data, string what)
+    {
+        var line = MountLine(source, target.ToString(), fsType, flags, data);
+        Calls.Add(line);
+        return FailAt is { } prefix && line.StartsWith(prefix, StringComparison.Ordinal) ? Errno.EPERM : 0;
+    }
+
     public void Bind(PathHandle source, PathHandle target, bool recursive, string what) =>
         Record($"{(recursive ? "rbind" : "bind")} {source} on {target}", $"mount {what}");
 

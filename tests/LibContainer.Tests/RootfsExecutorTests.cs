@@ -238,6 +238,51 @@ public sealed class RootfsExecutorTests
         Run(Config(Small([])), sys).Should().Contain("symlink #10/core -> /proc/kcore").And.NotContain(c => c.Contains("ptmx"));
     }
 
+    private static RuntimeSpec InUserNamespace(RuntimeSpec spec) =>
+        spec with { Linux = spec.Linux! with { Namespaces = [new Namespace { Type = "mount" }, new Namespace { Type = "user" }] } };
+
+    [Fact]
+    public void In_a_user_namespace_each_device_is_the_hosts_node_bound_onto_an_empty_file()
+    {
+        var sys = new RecordingSyscalls();
+        foreach (var d in Devices.Defaults) sys.HostPaths[d.Path!] = HostPathKind.Other;
+        var calls = Run(Config(InUserNamespace(Small([M("/dev", "tmpfs", "tmpfs")]))), sys);
+        calls.Should().NotContain(c => c.StartsWith("mknod"), "the kernel refuses mknod in a user namespace");
+        calls.Should().ContainInConsecutiveOrder("resolve /dev/null mkfile -> #5", "mount /dev/null on #5 none bind");
+        calls.Should().ContainInConsecutiveOrder("resolve /dev/tty mkfile -> #10", "mount /dev/tty on #10 none bind");
+        calls.Should().Contain("symlink #11/fd -> /proc/self/fd");
+    }
+
+    [Fact]
+    public void In_a_user_namespace_a_device_the_host_lacks_is_refused_by_name()
+    {
+        var sys = new RecordingSyscalls();
+        foreach (var d in Devices.Defaults) sys.HostPaths[d.Path!] = HostPathKind.Other;
+        var spec = InUserNamespace(Small([])) is var s ? s with { Linux = s.Linux! with { Devices = [new Device { Path = "/dev/fuse-x", Type = "c", Major = 10, Minor = 229 }] } } : null;
+        var act = () => new RootfsExecutor(Config(spec!), sys).Run();
+        act.Should().Throw<ContainerError>().WithMessage("linux.devices: /dev/fuse-x: device nodes cannot be made in a user namespace, and the host has no /dev/fuse-x to bind instead");
+    }
+
+    [Fact]
+    public void In_a_user_namespace_a_sysfs_the_kernel_refuses_becomes_a_read_only_bind_of_the_hosts_sys()
+    {
+        var sys = new RecordingSyscalls { FailAt = "mount sysfs on" };
+        foreach (var d in Devices.Defaults) sys.HostPaths[d.Path!] = HostPathKind.Other;
+        sys.MountFlags["/sys"] = MS.NOSUID | MS.NODEV | MS.NOEXEC;
+        var calls = Run(Config(InUserNamespace(Small([M("/sys", "sysfs", "sysfs", "ro", "nosuid", "nodev", "noexec")]))), sys);
+        calls.Should().ContainInConsecutiveOrder(
+            "resolve /sys mkdir -> #4", "mount sysfs on #4 sysfs ro,nosuid,nodev,noexec",
+            "mount /sys on #4 none bind,rec", "resolve /sys -> #5", "remount #5 ro,nosuid,nodev,noexec,remount,bind");
+    }
+
+    [Fact]
+    public void Without_a_user_namespace_a_sysfs_failure_fails()
+    {
+        var sys = new RecordingSyscalls { FailAt = "mount sysfs on" };
+        var act = () => new RootfsExecutor(Config(Small([M("/sys", "sysfs", "sysfs", "ro")])), sys).Run();
+        act.Should().Throw<ContainerError>().WithMessage("*sysfs on /sys*");
+    }
+
     [Fact]
     public void A_dev_bound_from_the_host_gets_no_nodes_or_links_and_is_made_read_only_last()
     {

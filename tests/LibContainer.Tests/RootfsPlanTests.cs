@@ -62,6 +62,21 @@ public sealed class RootfsPlanTests
         Plan(Spec([M("/dev", "tmpfs", "tmpfs", "ro"), M("/dev", "tmpfs", "tmpfs")])).ReadOnlyDev.Should().BeFalse("the last mount on /dev decides");
     }
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("", true)]
+    [InlineData("/proc/42/ns/user", true)]
+    public void In_a_user_namespace_new_or_joined_device_nodes_are_bound_not_made(string? userPath, bool bind)
+    {
+        var spec = Spec([M("/dev", "tmpfs", "tmpfs")]);
+        if (userPath is not null)
+            spec = spec with { Linux = spec.Linux! with { Namespaces = [new Namespace { Type = "mount" }, new Namespace { Type = "user", Path = userPath }] } };
+        var plan = Plan(spec);
+        plan.CreateDevices.Should().BeTrue();
+        plan.InUserNamespace.Should().Be(bind);
+        plan.BindDevices.Should().Be(bind, "the kernel refuses mknod in a user namespace");
+    }
+
     [Fact]
     public void A_dev_bound_from_the_host_gets_no_device_nodes()
     {

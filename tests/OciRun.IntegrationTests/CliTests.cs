@@ -44,7 +44,7 @@ public sealed class CliTests : ContainerTest
         result.ExitCode.Should().Be(0, result.ToString());
         var features = JsonNode.Parse(result.Stdout)!;
         ((string?)features["ociVersionMin"]).Should().NotBeNullOrEmpty();
-        features["linux"]!["namespaces"]!.AsArray().Select(n => (string)n!).Should().Contain(["pid", "mount", "network"]);
+        features["linux"]!["namespaces"]!.AsArray().Select(n => (string)n!).Should().Contain(["pid", "mount", "network", "user"]);
         features["linux"]!["capabilities"]!.AsArray().Select(n => (string)n!).Should().Contain("CAP_SYS_ADMIN");
         features["mountOptions"]!.AsArray().Select(n => (string)n!).Should().Contain(["ro", "rbind", "rprivate"]);
         if (Runtime.Binary.EndsWith("oci-run"))

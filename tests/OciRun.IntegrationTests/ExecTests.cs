@@ -83,6 +83,31 @@ public sealed class ExecTests : ContainerTest
         lines[7].Should().EndWith(":/", "inside its cgroup namespace, the process is at the container's cgroup root");
     }
 
+    /// <summary>A container with a user namespace: exec joins it first (the C stage, single-threaded) and runs as the mapped root.</summary>
+    [RootTheory]
+    [MemberData(nameof(Runtimes))]
+    public void The_process_joins_the_containers_user_namespace(string name)
+    {
+        var rt = RuntimeNamed(name);
+        var id = NewId();
+        using var container = Started(rt, id, b =>
+        {
+            b.Linux["namespaces"]!.AsArray().Add(new JsonObject { ["type"] = "user" });
+            b.Linux["uidMappings"] = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = 100000, ["size"] = 65536 });
+            b.Linux["gidMappings"] = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = 100000, ["size"] = 65536 });
+        });
+        var init = InitPid(rt, id);
+        var pidFile = Path.Combine(Work, $"userns-{name}.pid");
+
+        var result = Call(rt, ["exec", id, "sh", "-c", "id -u; cat /proc/self/uid_map | tr -s ' '; readlink /proc/self/ns/user"]);
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.Stdout.Should().Be($"0\n 0 100000 65536\n{Link($"/proc/{init}/ns/user")}\n");
+        Call(rt, ["exec", "--detach", "--pid-file", pidFile, id, "sleep", "300"], "</dev/null >/dev/null 2>&1").ExitCode.Should().Be(0);
+        var pid = int.Parse(File.ReadAllText(pidFile).Trim());
+        File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Uid:")).Split('\t')[1].Should().Be("100000", "on the host the process is the mapped uid");
+    }
+
     [RootTheory]
     [MemberData(nameof(Runtimes))]
     public void A_detached_process_writes_its_pid_file_and_runs_in_the_containers_cgroup(string name)

@@ -15,6 +15,12 @@ internal sealed class InitHandshake(SyncChannel channel, int stage0, Rollback ro
 
     public Rollback Rollback { get; } = rollback;
 
+    /// <summary>The C stage's PID while it runs (0 once reaped).</summary>
+    public int Stage0 => _stage0;
+
+    /// <summary>The map texts of a new user namespace (SpawnedInit.Bootstrap notes them); null: none to write.</summary>
+    public (string Uid, string Gid)? UserMaps { get; set; }
+
     // A C stage that failed has sent its reason and exited, so the next write
     // meets a closed socket: the reason is what to report, not the broken pipe.
     public void Send(FrameType type, byte[] payload)
@@ -30,6 +36,10 @@ internal sealed class InitHandshake(SyncChannel channel, int stage0, Rollback ro
         }
     }
 
+    /// <summary>A frame with an fd (SCM_RIGHTS); init is forked by then, so a failure is the socket's.</summary>
+    public void Send(FrameType type, byte[] payload, int fd) => channel.Send(type, payload, fd);
+
+    /// <summary>The PID of init, once the C stage has forked it; on the way, the maps of a new user namespace are written when asked.</summary>
     public int ExpectChildPid()
     {
         var frame = channel.Receive();
@@ -37,6 +47,11 @@ internal sealed class InitHandshake(SyncChannel channel, int stage0, Rollback ro
         {
             case (FrameType.ChildPid, { Length: 4 } payload):
                 return BitConverter.ToInt32(payload);
+            case (FrameType.UsermapRequest, { Length: 0 }) when UserMaps is { } maps && _stage0 > 0:
+                UserNamespace.IdMapWriter.Write(_stage0, maps.Uid, maps.Gid);
+                UserMaps = null; // asked once
+                channel.Send(FrameType.UsermapDone, []);
+                return ExpectChildPid();
             case (FrameType.Error, var payload):
                 throw new ContainerError($"container init: {Encoding.UTF8.GetString(payload)}");
             case null:

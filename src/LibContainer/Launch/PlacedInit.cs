@@ -26,7 +26,10 @@ internal sealed class PlacedInit
         var pid = _handshake.ExpectChildPid();
         _handshake.Rollback.Push(() => LibC.kill(pid, 9));
         _handshake.ReapStage0();
-        _handshake.Send(FrameType.Config, config.Encode());
+        // exec.fifo goes with the config as an O_PATH handle, as runc passes it: init may run as a
+        // user (a user namespace's root is one on the host) who cannot reach it under --root.
+        using (var fifo = Fd.Open(config.FifoPath, O.PATH))
+            _handshake.Send(FrameType.Config, config.Encode(), fifo.Value);
         _handshake.ExpectReady(runtimeHooks is null ? null : () => runtimeHooks(pid), seccompListener is null ? null : fd => seccompListener(pid, fd), console);
         _handshake.Close();
         return new ReadyInit(pid);

@@ -36,11 +36,25 @@ internal sealed unsafe class SpawnedInit
         }
     }
 
-    /// <summary>Lets init's C stage join and create its namespaces (but the mount and cgroup ones).</summary>
-    public NamespacedInit Bootstrap(BootstrapMessage bootstrap)
+    /// <summary>
+    /// Lets init's C stage join and create its namespaces (but the mount and cgroup ones).
+    /// process.oomScoreAdj is written first, while the C stage is still the host's root in
+    /// the host's namespaces, as runc does: init inherits it, and inside a user namespace
+    /// it could not write it (its /proc/self belongs to the host's root).
+    /// </summary>
+    public NamespacedInit Bootstrap(BootstrapMessage bootstrap, int? oomScoreAdj = null)
     {
+        if (oomScoreAdj is { } oom) WriteOomScoreAdj(_handshake.Stage0, oom);
+        if (bootstrap is { UidMap: { } uid, GidMap: { } gid }) _handshake.UserMaps = (uid, gid);
         _handshake.Send(FrameType.Bootstrap, bootstrap.Encode());
         return new NamespacedInit(_handshake);
+    }
+
+    private static void WriteOomScoreAdj(int pid, int value)
+    {
+        var path = $"/proc/{pid}/oom_score_adj";
+        using var fd = Fd.Open(path, O.WRONLY);
+        Syscall.WriteAll(fd.Value, System.Text.Encoding.ASCII.GetBytes(value.ToString(System.Globalization.CultureInfo.InvariantCulture)), $"process.oomScoreAdj: write \"{value}\" to {path}");
     }
 
     private static int SpawnInit(int syncFd)

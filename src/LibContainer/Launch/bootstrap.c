@@ -13,7 +13,9 @@
  *      names by path and create the requested ones, but the mount and cgroup
  *      namespaces (the parent makes the cgroup meanwhile: a network namespace
  *      alone takes ~0.4 ms; its kernel memory is charged to the caller's
- *      cgroup, not the container's);
+ *      cgroup, not the container's). A user namespace is joined or made
+ *      first and alone (the parent writes a new one's maps), after the
+ *      cgroups of step 3, and the process becomes root in it;
  *   3. read the cgroup frame; join the container's cgroup v1 hierarchies
  *      (their paths resolve in the host's mount namespace), then join or
  *      create the mount namespace;
@@ -46,6 +48,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -141,6 +145,7 @@ struct bootstrap {
 	uint32_t join_types[OCIRUN_MAX_NS_PATHS];
 	int join_count;
 	int cgroup_v2_fd;
+	int has_id_maps; /* the frame brought both map texts (the parent writes them) */
 };
 
 /* A path from the payload with its NUL (the parser checked its length). */
@@ -148,6 +153,37 @@ static void copy_path(struct ocirun_bytes bytes, char path[OCIRUN_MAX_PATH])
 {
 	memcpy(path, bytes.data, bytes.length);
 	path[bytes.length] = '\0';
+}
+
+static const char *ns_name(uint32_t type)
+{
+	switch (type) {
+	case CLONE_NEWUSER: return "user";
+	case CLONE_NEWNS: return "mount";
+	case CLONE_NEWNET: return "network";
+	case CLONE_NEWPID: return "pid";
+	case CLONE_NEWIPC: return "ipc";
+	case CLONE_NEWUTS: return "uts";
+	case CLONE_NEWCGROUP: return "cgroup";
+	case 0x80: return "time";
+	default: return "unknown";
+	}
+}
+
+/* A namespace file of another type would fail setns with a bare EINVAL:
+ * say which type it is instead (NS_GET_NSTYPE, Linux 4.11). */
+static void check_ns_type(int fd, uint32_t type, const char *path)
+{
+	const unsigned long NS_GET_NSTYPE = 0xb703; /* _IO(0xb7, 0x3) */
+	int actual = ioctl(fd, NS_GET_NSTYPE);
+	if (actual < 0 && errno == ENOTTY) {
+		errno = 0;
+		die("%s namespace path %s is not a namespace file", ns_name(type), path);
+	}
+	if (actual >= 0 && (uint32_t)actual != type) {
+		errno = 0;
+		die("%s namespace path %s: not a %s namespace (it is of type %s)", ns_name(type), path, ns_name(type), ns_name((uint32_t)actual));
+	}
 }
 
 /* Acts on a parsed frame: namespace paths are opened (and joined later, by
@@ -158,6 +194,8 @@ static void act_on_frame(const struct ocirun_frame *f, struct bootstrap *b)
 	char path[OCIRUN_MAX_PATH];
 	if (f->has_clone_flags)
 		b->clone_flags = f->clone_flags;
+	if (f->uid_map.length != 0 && f->gid_map.length != 0)
+		b->has_id_maps = 1;
 	if (b->join_count + f->ns_count > OCIRUN_MAX_NS_PATHS) {
 		errno = 0;
 		die("too many namespace paths");
@@ -169,6 +207,7 @@ static void act_on_frame(const struct ocirun_frame *f, struct bootstrap *b)
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			die("open namespace path %s", path);
+		check_ns_type(fd, f->ns_types[i], path);
 		b->join_types[b->join_count] = f->ns_types[i];
 		b->join_fds[b->join_count++] = fd;
 	}
@@ -214,17 +253,80 @@ static void read_frame(uint32_t type, const char *what, struct bootstrap *b)
 	free(buf);
 }
 
-/* Joins the namespaces opened from NS_PATH attributes of the given types
- * (CLONE_NEW* flags), in the order they came. */
-static void join_namespaces(struct bootstrap *b, uint32_t types)
+enum join_phase { JOIN_USER, JOIN_OTHERS, JOIN_MOUNT, JOIN_CGROUP };
+
+/* Joins the namespaces opened from NS_PATH attributes of one phase, in the
+ * order given: the user namespace first (it owns the others, and joining it
+ * gives the capabilities to join them), the mount namespace last (after it
+ * no host path resolves), everything else between; the cgroup namespace by
+ * the forked child (see run_bootstrap). */
+static void join_namespaces(struct bootstrap *b, enum join_phase phase)
 {
 	for (int i = 0; i < b->join_count; i++) {
-		if ((b->join_types[i] & types) == 0)
+		uint32_t type = b->join_types[i];
+		enum join_phase of = type == CLONE_NEWUSER ? JOIN_USER : type == CLONE_NEWNS ? JOIN_MOUNT
+			: type == CLONE_NEWCGROUP ? JOIN_CGROUP : JOIN_OTHERS;
+		if (of != phase)
 			continue;
-		if (setns(b->join_fds[i], (int)b->join_types[i]) < 0)
-			die("join namespace of type 0x%x", b->join_types[i]);
+		if (setns(b->join_fds[i], (int)type) < 0)
+			die("join the %s namespace", ns_name(type));
 		close(b->join_fds[i]);
 	}
+}
+
+static int joins(const struct bootstrap *b, uint32_t type)
+{
+	for (int i = 0; i < b->join_count; i++)
+		if (b->join_types[i] == type)
+			return 1;
+	return 0;
+}
+
+/* A new user namespace, unshared alone: its maps are written by the parent,
+ * which has the privileges to write them (this process has none left in the
+ * host's user namespace). */
+static void unshare_user_namespace(void)
+{
+	if (unshare(CLONE_NEWUSER) < 0)
+		die("unshare the user namespace");
+	send_frame(OCIRUN_FRAME_USERMAP_REQUEST, NULL, 0);
+	struct ocirun_frame_header h;
+	if (read_all(sync_fd, &h, sizeof(h)) < 0)
+		die("read the answer to the user map request");
+	if (h.type != OCIRUN_FRAME_USERMAP_DONE || h.length != 0) {
+		errno = 0;
+		die("unexpected frame %u instead of the user maps done", h.type);
+	}
+}
+
+/* Root in the user namespace, as runc: uid and gid 0, no supplementary
+ * groups (the host's are unmapped there). Where setgroups is denied (a
+ * namespace made by an unprivileged user), the groups stay as they are. */
+static void become_root(void)
+{
+	if (setresgid(0, 0, 0) < 0)
+		die("become gid 0 in the user namespace (is container gid 0 mapped?)");
+	if (setgroups(0, NULL) < 0 && errno != EPERM)
+		die("clear the supplementary groups in the user namespace");
+	if (setresuid(0, 0, 0) < 0)
+		die("become uid 0 in the user namespace (is container uid 0 mapped?)");
+}
+
+/* Host cgroup files are not writable from inside a user namespace: with
+ * one, the cgroups are joined first, and init is not cloned into the v2
+ * directory (that also checks the caller's rights on it), this process moves
+ * there instead, and init is born in it. */
+static void join_cgroups_before_user_namespace(struct bootstrap *b)
+{
+	read_frame(OCIRUN_FRAME_CGROUPS, "the cgroup message", b);
+	if (b->cgroup_v2_fd < 0)
+		return;
+	int procs = openat(b->cgroup_v2_fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+	if (procs < 0 || write(procs, "0", 1) != 1)
+		die("join the cgroup v2 directory");
+	close(procs);
+	close(b->cgroup_v2_fd);
+	b->cgroup_v2_fd = -1;
 }
 
 /* fork(), but the child is a sibling of this process (CLONE_PARENT): a
@@ -296,18 +398,34 @@ static void run_bootstrap(char **argv, char **envp, const char *fd_text)
 	memset(&b, 0, sizeof(b));
 	b.cgroup_v2_fd = -1;
 	read_frame(OCIRUN_FRAME_BOOTSTRAP, "the bootstrap message", &b);
-	join_namespaces(&b, ~(uint32_t)(CLONE_NEWNS | CLONE_NEWCGROUP));
+	int new_user = (b.clone_flags & CLONE_NEWUSER) != 0;
+	int in_user = new_user || joins(&b, CLONE_NEWUSER);
+	if (new_user && !b.has_id_maps) {
+		errno = 0;
+		die("a new user namespace needs a uid map and a gid map");
+	}
+	if (in_user)
+		join_cgroups_before_user_namespace(&b);
+	/* The user namespace comes first and alone: it owns every namespace made
+	 * or joined after it. */
+	join_namespaces(&b, JOIN_USER);
+	if (new_user)
+		unshare_user_namespace();
+	if (in_user)
+		become_root();
+	join_namespaces(&b, JOIN_OTHERS);
 	/* The mount namespace waits for the cgroup paths; the cgroup namespace is
 	 * made or joined by the child, once it is in every cgroup of the
 	 * container: the namespace is rooted where its maker is, and the kernel
 	 * refuses to move a process into a cgroup outside its cgroup namespace
 	 * (an exec's CLONE_INTO_CGROUP). */
-	uint32_t flags = b.clone_flags & ~(uint32_t)(CLONE_NEWNS | CLONE_NEWCGROUP);
+	uint32_t flags = b.clone_flags & ~(uint32_t)(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWCGROUP);
 	if (flags != 0 && unshare((int)flags) < 0)
 		die("unshare namespaces 0x%x", flags);
 
-	read_frame(OCIRUN_FRAME_CGROUPS, "the cgroup message", &b);
-	join_namespaces(&b, CLONE_NEWNS);
+	if (!in_user)
+		read_frame(OCIRUN_FRAME_CGROUPS, "the cgroup message", &b);
+	join_namespaces(&b, JOIN_MOUNT);
 	if ((b.clone_flags & CLONE_NEWNS) && unshare(CLONE_NEWNS) < 0)
 		die("unshare the mount namespace");
 
@@ -326,7 +444,7 @@ static void run_bootstrap(char **argv, char **envp, const char *fd_text)
 		die_with_create();
 	if (b.cgroup_v2_fd >= 0)
 		close(b.cgroup_v2_fd);
-	join_namespaces(&b, CLONE_NEWCGROUP);
+	join_namespaces(&b, JOIN_CGROUP);
 	if ((b.clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
 		die("unshare the cgroup namespace");
 	/* The child returns into main(): .NET starts inside the namespaces. */

@@ -50,8 +50,13 @@ int ocirun_parse_frame(const char *payload, uint32_t length, struct ocirun_frame
 			out->cgroup_v2_dir = (struct ocirun_bytes){ p, a.length };
 			break;
 		case OCIRUN_ATTR_UID_MAP:
-		case OCIRUN_ATTR_GID_MAP:
-			return fail(out, "user namespaces are not supported yet");
+		case OCIRUN_ATTR_GID_MAP: {
+			struct ocirun_bytes *map = a.type == OCIRUN_ATTR_UID_MAP ? &out->uid_map : &out->gid_map;
+			if (a.length == 0 || a.length > OCIRUN_MAX_ID_MAP || map->length != 0)
+				return fail(out, "malformed id map attribute");
+			*map = (struct ocirun_bytes){ p, a.length };
+			break;
+		}
 		default:
 			snprintf(out->error, sizeof(out->error), "unknown bootstrap attribute %u", a.type);
 			return -1;

@@ -15,6 +15,8 @@
 #define OCIRUN_MAX_PATH 4096
 /* More than the cgroup v1 hierarchies a host can mount (16 controllers and a few named ones). */
 #define OCIRUN_MAX_CGROUP_TASKS 64
+/* The kernel takes a uid_map or gid_map text of less than a page in one write. */
+#define OCIRUN_MAX_ID_MAP 4095
 
 /* Bytes inside the payload: not NUL-terminated. */
 struct ocirun_bytes {
@@ -31,6 +33,8 @@ struct ocirun_frame {
 	int cgroup_tasks_count;
 	struct ocirun_bytes cgroup_tasks[OCIRUN_MAX_CGROUP_TASKS];
 	struct ocirun_bytes cgroup_v2_dir; /* length 0: none */
+	struct ocirun_bytes uid_map;       /* length 0: none; the map text of a new user namespace */
+	struct ocirun_bytes gid_map;       /* length 0: none */
 	char error[64];                    /* why the payload is malformed */
 };
 

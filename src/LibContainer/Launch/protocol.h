@@ -26,8 +26,12 @@
  * CGROUP_V2_DIR: the container's cgroup v2 directory (no NUL), at most once.
  *              Init is cloned straight into it (CLONE_INTO_CGROUP): writing a
  *              PID to cgroup.procs would wait for an RCU grace period.
- * UID_MAP, GID_MAP: map text for a new user namespace (reserved: the C stage
- *              will ask the parent to write it, with USERMAP_REQUEST/DONE).
+ * UID_MAP, GID_MAP: the map text of a new user namespace (no NUL), at most
+ *              once each, both present with CLONE_NEWUSER. The C stage
+ *              unshares the user namespace first and alone, sends
+ *              USERMAP_REQUEST (no payload) and waits for USERMAP_DONE (no
+ *              payload): the parent writes the text to /proc/PID/uid_map and
+ *              gid_map of the C stage meanwhile.
  */
 #ifndef OCIRUN_PROTOCOL_H
 #define OCIRUN_PROTOCOL_H
@@ -44,10 +48,10 @@
 #define OCIRUN_FRAME_TYPES(X)                                                        \
 	X(BOOTSTRAP, 1)       /* parent -> C stage: CLONE_FLAGS, NS_PATH attributes */ \
 	X(CHILD_PID, 2)       /* C stage -> parent: u32 pid of init */                 \
-	X(USERMAP_REQUEST, 3) /* reserved for user namespaces */                      \
-	X(USERMAP_DONE, 4)    /* reserved for user namespaces */                      \
+	X(USERMAP_REQUEST, 3) /* C stage -> parent: write my uid/gid maps */           \
+	X(USERMAP_DONE, 4)    /* parent -> C stage: they are written */              \
 	X(CGROUPS, 5)         /* parent -> C stage: CGROUP_* attributes */             \
-	X(CONFIG, 10)         /* parent -> init: JSON */                               \
+	X(CONFIG, 10)         /* parent -> init: JSON, exec.fifo as O_PATH fd (SCM_RIGHTS) */ \
 	X(READY, 11)          /* init -> parent: set up, waiting on exec.fifo */       \
 	X(ERROR, 12)          /* either stage -> parent: UTF-8 message */          \
 	X(HOOKS_REQUEST, 13)  /* init -> parent: run prestart, createRuntime now */ \

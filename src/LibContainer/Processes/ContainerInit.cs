@@ -27,14 +27,16 @@ public static class ContainerInit
         var channel = new SyncChannel(syncFd);
         try
         {
-            var frame = channel.Receive() ?? throw new ContainerError("the parent closed the sync socket before sending the config");
+            var frame = channel.ReceiveWithFd() ?? throw new ContainerError("the parent closed the sync socket before sending the config");
             if (frame.Type != FrameType.Config) throw new ContainerError($"expected the config frame, got {frame.Type}");
             if (LibContainer.Exec.ExecConfig.IsExec(frame.Payload)) return ExecInit.Run(channel, LibContainer.Exec.ExecConfig.Decode(frame.Payload));
             var config = InitConfig.Decode(frame.Payload);
+            // exec.fifo comes with the config (O_PATH): in a user namespace init may not reach it under --root.
+            var fifoFromParent = frame.Fd >= 0 ? new Fd(frame.Fd) : null;
             // Before any seccomp filter (one without no_new_privs is loaded inside Prepare), which
             // need not allow close_range; what init opens later is close-on-exec already.
             CloseOnExecAbove(config.PreserveFds);
-            var exec = Prepare(config, () => CreateTimeHooks(config, channel), program => LoadSeccomp(channel, program), pty => ContainerConsole.HandOver(channel, pty), out var proc, out var fifo);
+            var exec = Prepare(config, fifoFromParent, () => CreateTimeHooks(config, channel), program => LoadSeccomp(channel, program), pty => ContainerConsole.HandOver(channel, pty), out var proc, out var fifo);
             // Ready is the end of the handshake: from here on, create records init and
             // `delete --force` can clear it, so init no longer dies with create.
             Syscall.Check(LibC.prctl(Pr.SET_PDEATHSIG, 0, 0, 0, 0), "clear the parent death signal");
@@ -80,13 +82,13 @@ public static class ContainerInit
     private static HookState StateFor(InitConfig config, string status) =>
         new(config.Id, status, System.Environment.ProcessId, config.Bundle, config.Spec.Annotations);
 
-    private static ExecPlan Prepare(InitConfig config, Action beforePivot, Action<SeccompProgram> loadSeccomp, Action<Pty> handOverConsole, out Fd proc, out Fd fifo)
+    private static ExecPlan Prepare(InitConfig config, Fd? fifoFromParent, Action beforePivot, Action<SeccompProgram> loadSeccomp, Action<Pty> handOverConsole, out Fd proc, out Fd fifo)
     {
         var spec = config.Spec;
         var process = spec.Process!;
         LibC.umask(0);
         // Opened while the host's tree is still in view; reopened for writing after pivot_root.
-        fifo = Fd.Open(config.FifoPath, O.PATH);
+        fifo = fifoFromParent ?? Fd.Open(config.FifoPath, O.PATH);
         // Host facts are read before the rootfs exists, from the host's procfs:
         // the container's /proc could say anything.
         int lastCap;
@@ -115,8 +117,6 @@ public static class ContainerInit
         if (!string.IsNullOrEmpty(spec.Domainname)) SetHostname(spec.Domainname, domain: true);
         foreach (var (key, value) in spec.Linux?.Sysctl ?? [])
             WriteProc(proc, "sys/" + key.Replace('.', '/'), value, $"linux.sysctl {key}");
-        if (process.OomScoreAdj is { } oom)
-            WriteProc(proc, "self/oom_score_adj", oom.ToString(), "process.oomScoreAdj");
         IdentityExecutor.SetRlimits(identity, sys);
 
         // The cwd is entered while init is still root, as runc does: a directory

@@ -26,14 +26,21 @@ internal static class Devices
         (((ulong)major & 0xfffff000) << 32) | (((ulong)major & 0xfff) << 8) |
         (((ulong)minor & 0xffffff00) << 12) | ((ulong)minor & 0xff);
 
-    /// <summary>Makes the nodes (runc's defaults, then the configured ones) and /dev's symlinks inside `root`.</summary>
-    public static void Create(ISyscalls sys, PathHandle root, IEnumerable<Spec.Device> configured, bool ptmxToPts)
+    /// <summary>
+    /// Makes the nodes (runc's defaults, then the configured ones) and /dev's symlinks inside `root`;
+    /// with `bind` (in a user namespace, where mknod is refused) each node is the host's node at the same path, bound.
+    /// </summary>
+    public static void Create(ISyscalls sys, PathHandle root, IEnumerable<Spec.Device> configured, bool ptmxToPts, bool bind = false)
     {
         // Later entries win: a configured device replaces a default one at the same path.
         var all = new Dictionary<string, Spec.Device>();
         foreach (var d in Defaults) all[d.Path!] = d;
         foreach (var d in configured) all[d.Path!] = d;
-        foreach (var d in all.Values) MakeNode(sys, root, d);
+        foreach (var d in all.Values)
+        {
+            if (bind) BindNode(sys, root, d);
+            else MakeNode(sys, root, d);
+        }
 
         using var dev = sys.Resolve(root, "/dev", Lookup.MakeDirectory);
         foreach (var (name, target) in Symlinks) Symlink(sys, dev, name, target, replace: false);
@@ -55,6 +62,16 @@ internal static class Devices
         using var parent = sys.Resolve(root, ContainerPath.ParentOf(path), Lookup.MakeDirectory);
         var mode = type | ((d.FileMode ?? 0x1B6 /* 0666 */) & 0xFFF /* 07777 */);
         sys.MakeDevice(parent, ContainerPath.NameOf(path), mode, MakeDev(d.Major, d.Minor), d.Uid ?? 0, d.Gid ?? 0, path);
+    }
+
+    // The host's node at the device's path: its type, numbers, mode and owner are the host's.
+    private static void BindNode(ISyscalls sys, PathHandle root, Spec.Device d)
+    {
+        var path = d.Path!;
+        if (sys.KindOfHostPath(path) != HostPathKind.Other)
+            throw new ContainerError($"linux.devices: {path}: device nodes cannot be made in a user namespace, and the host has no {path} to bind instead");
+        using var target = sys.Resolve(root, path, Lookup.MakeFile);
+        sys.Mount(path, target, null, MS.BIND, null, $"bind of the host's {path}");
     }
 
     // A link already there is kept (the rootfs may bring its own).

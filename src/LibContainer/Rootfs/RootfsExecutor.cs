@@ -34,7 +34,7 @@ internal sealed class RootfsExecutor(InitConfig config, ISyscalls sys)
         using (var root = sys.OpenDirectory(_rootfs))
         {
             foreach (var step in _plan.Mounts) MountEntry(root, step);
-            if (_plan.CreateDevices) Devices.Create(sys, root, _spec.Linux?.Devices ?? [], _plan.PtmxToPts);
+            if (_plan.CreateDevices) Devices.Create(sys, root, _spec.Linux?.Devices ?? [], _plan.PtmxToPts, _plan.BindDevices);
             MaskAndProtect(root);
             TryMakeCwd(root);
         }
@@ -52,7 +52,15 @@ internal sealed class RootfsExecutor(InitConfig config, ISyscalls sys)
     {
         sys.MountPath(null, "/", null, _plan.RootPropagation, null, "/ with the rootfs propagation");
         if (_plan.MakeParentPrivate) MakeParentPrivate();
-        sys.MountPath(_rootfs, _rootfs, null, MS.BIND | MS.REC, null, $"bind of the rootfs {_rootfs}");
+        try
+        {
+            sys.MountPath(_rootfs, _rootfs, null, MS.BIND | MS.REC, null, $"bind of the rootfs {_rootfs}");
+        }
+        catch (ContainerError e) when (_plan.InUserNamespace && e.Message.EndsWith(Errno.Describe(Errno.EACCES), StringComparison.Ordinal))
+        {
+            // Init is the user namespace's root, an unprivileged host user: the path must be open to it.
+            throw new ContainerError($"{e.Message} (in a user namespace the container's root is the host user its uid 0 maps to: every directory on the path to the rootfs must be searchable by that user)");
+        }
     }
 
     // pivot_root refuses a new root whose parent mount is shared.
@@ -97,6 +105,19 @@ internal sealed class RootfsExecutor(InitConfig config, ISyscalls sys)
             {
                 if (step.IsProc) CheckProcDestination(root, dest, where);
                 using var target = sys.Resolve(root, dest, Lookup.MakeDirectory);
+                if (step.FsType == "sysfs" && _plan.InUserNamespace)
+                {
+                    // A sysfs needs the network namespace owned by the container's user namespace; where it
+                    // is not (the host's, or one joined), the host's /sys is bound instead, as runc 1.2 does.
+                    var errno = sys.TryMount(step.Source, target, step.FsType, step.Flags, options.Data, $"{step.FsType} on {dest}");
+                    if (errno == 0) break;
+                    if (errno != Errno.EPERM) throw ContainerError.FromErrno($"mount {step.FsType} on {dest}", errno);
+                    sys.Mount("/sys", target, null, MS.BIND | MS.REC, null, $"{where}: bind of the host's /sys on {dest} (no sysfs of a network namespace the user namespace does not own)");
+                    using var bound = sys.Resolve(root, dest, Lookup.Existing);
+                    var flags = step.Flags & ~(MS.BIND | MS.REC | MS.REMOUNT);
+                    sys.Mount(null, bound, null, MS.BIND | MS.REMOUNT | flags | (sys.LockedMountFlags(bound) & ~options.ClearedFlags), null, $"remount of {dest}");
+                    break;
+                }
                 sys.Mount(step.Source, target, step.FsType, step.Flags, options.Data, $"{step.FsType} on {dest}");
                 break;
             }

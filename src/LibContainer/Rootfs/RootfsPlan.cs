@@ -41,7 +41,8 @@ public enum MaskKind { ReadOnlyTmpfs, DevNull }
 /// What init does to build the root filesystem, decided from the spec alone:
 /// the propagation of "/" while it works, the mounts in order, whether it makes
 /// /dev's nodes and symlinks, the masked and read-only paths, how it enters the
-/// new root and what it does there (the console, then the read-only remounts). RootfsExecutor carries it out; anything that
+/// new root and what it does there (the console, then the read-only remounts), whether it works inside a user namespace
+/// (devices bound, not made; sysfs bound when it cannot be mounted). RootfsExecutor carries it out; anything that
 /// depends on what is on disk (file or directory, the flags a bind inherits) is
 /// decided there, when the path is resolved.
 /// </summary>
@@ -57,10 +58,17 @@ public sealed record RootfsPlan(
     string? Cwd,
     bool Pivot,
     ulong? FinalPropagation,
-    bool RootReadOnly)
+    bool RootReadOnly,
+    bool InUserNamespace = false)
 {
     /// <summary>process.terminal: a pty made in the container's devpts after pivot_root and bound over /dev/console.</summary>
     public bool Console { get; init; }
+
+    /// <summary>
+    /// In a user namespace the kernel refuses mknod: each device node is a bind
+    /// of the host's node at the same path, as runc does.
+    /// </summary>
+    public bool BindDevices => InUserNamespace;
 
     public static MaskKind MaskFor(bool isDirectory) => isDirectory ? MaskKind.ReadOnlyTmpfs : MaskKind.DevNull;
 
@@ -104,7 +112,8 @@ public sealed record RootfsPlan(
             string.IsNullOrEmpty(spec.Process?.Cwd) ? null : spec.Process.Cwd,
             Pivot: !noPivot,
             configured,
-            RootReadOnly: spec.Root?.Readonly == true)
+            RootReadOnly: spec.Root?.Readonly == true,
+            InUserNamespace: UserNamespace.UserNamespacePlan.For(spec).InUserNamespace)
         {
             Console = spec.Process?.Terminal == true,
         };

@@ -75,6 +75,9 @@ public interface ISyscalls
     /// <summary>tmpcopyup: copies what `from` holds (files, directories, symlinks, device nodes, owners, modes) into the directory `into`.</summary>
     void CopyTree(PathHandle from, PathHandle into, string what);
 
+    /// <summary>As Mount, but a failure is answered with its errno (0: mounted), for a caller that has another way.</summary>
+    int TryMount(string? source, PathHandle target, string? fsType, ulong flags, string? data, string what);
+
     /// <summary>A bind mount of one handle onto another (recursive: MS_REC).</summary>
     void Bind(PathHandle source, PathHandle target, bool recursive, string what);
 

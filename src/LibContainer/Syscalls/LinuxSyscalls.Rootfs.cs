@@ -57,6 +57,9 @@ public sealed unsafe partial class LinuxSyscalls
     public void Mount(string? source, PathHandle target, string? fsType, ulong flags, string? data, string what) =>
         MountPath(source, ProcPath(target), fsType, flags, data, what);
 
+    public int TryMount(string? source, PathHandle target, string? fsType, ulong flags, string? data, string what) =>
+        LibC.mount(source, ProcPath(target), fsType, flags, string.IsNullOrEmpty(data) ? null : data) < 0 ? Syscall.LastErrno : 0;
+
     public void Bind(PathHandle source, PathHandle target, bool recursive, string what) =>
         MountPath(ProcPath(source), ProcPath(target), null, MS.BIND | (recursive ? MS.REC : 0), null, what);
 

@@ -9,8 +9,6 @@ internal sealed class LinuxRule : IRule
     public void Check(RuntimeSpec spec, ProblemList problems)
     {
         if (spec.Linux is not { } linux) return;
-        if (linux.UidMappings is { Count: > 0 }) problems.NotYet("linux.uidMappings");
-        if (linux.GidMappings is { Count: > 0 }) problems.NotYet("linux.gidMappings");
         if (linux.IntelRdt is not null) problems.NotYet("linux.intelRdt");
         if (linux.Personality is not null) problems.NotYet("linux.personality");
         if (linux.TimeOffsets is { Count: > 0 }) problems.NotYet("linux.timeOffsets");

@@ -20,6 +20,7 @@ public static class SpecValidator
         new RlimitRule(),
         new CapabilityRule(),
         new NamespaceRule(),
+        new UserNamespaceRule(),
         new MountRule(),
         new HookRule(),
         new LinuxRule(),

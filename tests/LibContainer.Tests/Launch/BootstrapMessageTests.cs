@@ -47,10 +47,39 @@ public sealed class BootstrapMessageTests
     public void Namespaces_with_a_path_are_joined_not_created()
     {
         var spec = WithNamespaces(new() { Type = "pid" }, new() { Type = "mount" },
-            new() { Type = "network", Path = "/var/run/netns/cni-1" }, new() { Type = "ipc", Path = "/proc/7/ns/ipc" });
+            new() { Type = "network", Path = "/var/run/netns/cni-1" }, new() { Type = "uts", Path = "/proc/7/ns/uts" });
         var message = BootstrapMessage.From(spec);
         message.CloneFlags.Should().Be(Clone.NEWPID | Clone.NEWNS);
-        message.JoinPaths.Should().Equal((Clone.NEWNET, "/var/run/netns/cni-1"), (Clone.NEWIPC, "/proc/7/ns/ipc"));
+        message.JoinPaths.Should().Equal((Clone.NEWUTS, "/proc/7/ns/uts"), (Clone.NEWNET, "/var/run/netns/cni-1"));
+    }
+
+    [Fact]
+    public void The_user_namespace_is_joined_first_and_the_mount_namespace_last_whatever_the_config_order()
+    {
+        // What `exec` sends: every namespace of a running container by path.
+        var types = new[] { ("mount", "mnt"), ("cgroup", "cgroup"), ("pid", "pid"), ("network", "net"), ("uts", "uts"), ("ipc", "ipc"), ("user", "user") };
+        var message = BootstrapMessage.From(WithNamespaces([.. types.Select(t => new Namespace { Type = t.Item1, Path = $"/proc/9/ns/{t.Item2}" })]));
+        message.CloneFlags.Should().Be(0);
+        message.JoinPaths.Select(j => j.Path).Should().Equal(
+            "/proc/9/ns/user", "/proc/9/ns/ipc", "/proc/9/ns/uts", "/proc/9/ns/net", "/proc/9/ns/pid", "/proc/9/ns/cgroup", "/proc/9/ns/mnt");
+        message.UidMap.Should().BeNull("a joined user namespace has its maps");
+    }
+
+    [Fact]
+    public void A_new_user_namespace_carries_its_map_texts()
+    {
+        var spec = Specs.WithLinux(l => l with
+        {
+            Namespaces = [new() { Type = "user" }, new() { Type = "mount" }],
+            UidMappings = [new() { ContainerId = 0, HostId = 100000, Size = 65536 }],
+            GidMappings = [new() { ContainerId = 0, HostId = 200000, Size = 1 }, new() { ContainerId = 1, HostId = 300001, Size = 9 }],
+        });
+        var message = BootstrapMessage.From(spec);
+        message.CloneFlags.Should().Be(Clone.NEWUSER | Clone.NEWNS);
+        message.UidMap.Should().Be("0 100000 65536\n");
+        message.GidMap.Should().Be("0 200000 1\n1 300001 9\n");
+        Attributes(message.Encode()).Select(a => (a.Type, Encoding.ASCII.GetString(a.Value))).Should().Contain(
+            [(BootstrapAttributes.UidMap, "0 100000 65536\n"), (BootstrapAttributes.GidMap, "0 200000 1\n1 300001 9\n")]);
     }
 
     [Fact]

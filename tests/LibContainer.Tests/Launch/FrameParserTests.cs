@@ -37,6 +37,16 @@ public sealed class FrameParserTests
     }
 
     [Fact]
+    public void The_bootstrap_frame_of_a_new_user_namespace_gives_both_map_texts_whole()
+    {
+        var message = new BootstrapMessage(Clone.NEWUSER | Clone.NEWNS, [], "0 100000 65536\n", "0 100000 1\n1 200000 65535\n");
+        LaunchProbe.Parse(message.Encode()).Should().Equal(
+            $"clone_flags {Hex(Clone.NEWUSER | Clone.NEWNS)}", "uid_map 0 100000 65536;", "gid_map 0 100000 1;1 200000 65535;");
+        var longest = new string('1', 4094) + "\n";
+        LaunchProbe.Parse(new BootstrapMessage(0, [], longest, longest).Encode()).Should().HaveCount(3, "a map of 4095 bytes is taken");
+    }
+
+    [Fact]
     public void The_cgroup_frame_gives_each_tasks_file_and_the_v2_directory()
     {
         var message = CgroupMessage.From(new(["/sys/fs/cgroup/memory/c1/tasks", "/sys/fs/cgroup/pids/c1/tasks"], "/sys/fs/cgroup/unified/c1"));
@@ -82,7 +92,11 @@ public sealed class FrameParserTests
         // There is one v2 directory.
         LaunchProbe.Parse([.. Attribute(BootstrapAttributes.CgroupV2Dir, [(byte)'/']), .. Attribute(BootstrapAttributes.CgroupV2Dir, [(byte)'/'])])
             .Should().Equal("error malformed cgroup v2 attribute");
-        LaunchProbe.Parse(Attribute(BootstrapAttributes.UidMap, Encoding.ASCII.GetBytes("0 0 1"))).Should().Equal("error user namespaces are not supported yet");
+        LaunchProbe.Parse(Attribute(BootstrapAttributes.UidMap, [])).Should().Equal("error malformed id map attribute");
+        LaunchProbe.Parse(Attribute(BootstrapAttributes.GidMap, new byte[4096])).Should().Equal("error malformed id map attribute");
+        // One map of each kind.
+        LaunchProbe.Parse([.. Attribute(BootstrapAttributes.UidMap, "0 1 1"u8.ToArray()), .. Attribute(BootstrapAttributes.UidMap, "0 1 1"u8.ToArray())])
+            .Should().Equal("error malformed id map attribute");
         LaunchProbe.Parse(Attribute(99, [])).Should().Equal("error unknown bootstrap attribute 99");
     }
 

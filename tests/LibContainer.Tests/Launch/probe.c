@@ -47,8 +47,17 @@ int ocirun_probe_protocol(char *out, int size)
 	return end(&t);
 }
 
+/* A map text on one line: its newlines as ';'. */
+static void put_map(struct text *t, const char *name, struct ocirun_bytes map)
+{
+	put(t, "%s ", name);
+	for (uint32_t i = 0; i < map.length; i++)
+		put(t, "%c", map.data[i] == '\n' ? ';' : map.data[i]);
+	put(t, "\n");
+}
+
 /* What ocirun_parse_frame found, one line each: "clone_flags 0x...", "ns 0x... PATH",
- * "tasks PATH", "v2 PATH"; or "error MESSAGE". */
+ * "tasks PATH", "v2 PATH", "uid_map TEXT", "gid_map TEXT" (newlines as ';'); or "error MESSAGE". */
 int ocirun_probe_parse(const char *payload, unsigned length, char *out, int size)
 {
 	struct text t = { out, size, 0 };
@@ -65,5 +74,9 @@ int ocirun_probe_parse(const char *payload, unsigned length, char *out, int size
 		put(&t, "tasks %.*s\n", (int)f.cgroup_tasks[i].length, f.cgroup_tasks[i].data);
 	if (f.cgroup_v2_dir.length != 0)
 		put(&t, "v2 %.*s\n", (int)f.cgroup_v2_dir.length, f.cgroup_v2_dir.data);
+	if (f.uid_map.length != 0)
+		put_map(&t, "uid_map", f.uid_map);
+	if (f.gid_map.length != 0)
+		put_map(&t, "gid_map", f.gid_map);
 	return end(&t);
 }

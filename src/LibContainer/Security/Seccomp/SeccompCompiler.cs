@@ -82,6 +82,18 @@ public static unsafe class SeccompCompiler
         return highest;
     }
 
+    /// <summary>
+    /// The rules' syscall names this libseccomp does not know, each once: the compiler skips
+    /// them (as runc does, which logs each at debug level); `create --debug` lists them.
+    /// </summary>
+    public static List<string> UnknownSyscalls(SeccompPlan plan)
+    {
+        var unknown = new List<string>();
+        foreach (var rule in plan.Rules)
+            if (!unknown.Contains(rule.Syscall) && Resolve(0, rule.Syscall) == LibSeccomp.NR_SCMP_ERROR) unknown.Add(rule.Syscall);
+        return unknown;
+    }
+
     /// <summary>The syscall's number on an architecture (0: the host's); negative when it has none there.</summary>
     public static int Resolve(uint token, string name)
     {
