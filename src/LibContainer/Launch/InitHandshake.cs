@@ -85,20 +85,7 @@ internal sealed class InitHandshake(SyncChannel channel, int stage0, Rollback ro
             var frame = channel.ReceiveWithFd();
             if (frame is { Fd: >= 0 } withFd)
             {
-                var (take, done) = withFd.Type switch
-                {
-                    FrameType.SeccompListener => (seccompListener, FrameType.SeccompDone),
-                    FrameType.Console => (console, FrameType.ConsoleDone),
-                    _ => (null, FrameType.Error),
-                };
-                if (take is null)
-                {
-                    LibC.close(withFd.Fd);
-                    throw new ContainerError($"container init: unexpected fd with frame {withFd.Type}");
-                }
-                take(withFd.Fd);
-                console = withFd.Type == FrameType.Console ? null : console; // one pty
-                channel.Send(done, []);
+                HandOn(withFd.Type, withFd.Fd, seccompListener, ref console, "container init");
                 continue;
             }
             switch (frame)
@@ -133,20 +120,7 @@ internal sealed class InitHandshake(SyncChannel channel, int stage0, Rollback ro
             var frame = channel.ReceiveWithFd();
             if (frame is { Fd: >= 0 } withFd)
             {
-                var (take, done) = withFd.Type switch
-                {
-                    FrameType.SeccompListener => (seccompListener, FrameType.SeccompDone),
-                    FrameType.Console => (console, FrameType.ConsoleDone),
-                    _ => (null, FrameType.Error),
-                };
-                if (take is null)
-                {
-                    LibC.close(withFd.Fd);
-                    throw new ContainerError($"exec init: unexpected fd with frame {withFd.Type}");
-                }
-                take(withFd.Fd);
-                console = withFd.Type == FrameType.Console ? null : console; // one pty
-                channel.Send(done, []);
+                HandOn(withFd.Type, withFd.Fd, seccompListener, ref console, "exec init");
                 continue;
             }
             switch (frame)
@@ -159,6 +133,28 @@ internal sealed class InitHandshake(SyncChannel channel, int stage0, Rollback ro
                     throw new ContainerError($"exec init: unexpected frame {frame.Value.Type}");
             }
         }
+    }
+
+    /// <summary>
+    /// An fd init sent (its seccomp listener, its pty's master) goes to whoever takes it, and init
+    /// is told to go on; an fd nobody asked for is closed and an error. One pty per process.
+    /// </summary>
+    private void HandOn(FrameType type, int fd, Action<int>? seccompListener, ref Action<int>? console, string who)
+    {
+        var (take, done) = type switch
+        {
+            FrameType.SeccompListener => (seccompListener, FrameType.SeccompDone),
+            FrameType.Console => (console, FrameType.ConsoleDone),
+            _ => (null, FrameType.Error),
+        };
+        if (take is null)
+        {
+            LibC.close(fd);
+            throw new ContainerError($"{who}: unexpected fd with frame {type}");
+        }
+        take(fd);
+        if (type == FrameType.Console) console = null;
+        channel.Send(done, []);
     }
 
     /// <summary>Init is ready and has closed its end: the socket has nothing more to say.</summary>
