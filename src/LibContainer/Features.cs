@@ -39,10 +39,11 @@ public static class Features
             json.WriteBoolean("rdma", true);
             json.WriteEndObject();
             WriteSeccomp(json);
-            foreach (var disabled in new[] { "apparmor", "selinux", "intelRdt" })
+            // As runc's: what this build can do (applied where the host has the module), not what the host has.
+            foreach (var (name, enabled) in new[] { ("apparmor", true), ("selinux", true), ("intelRdt", false) })
             {
-                json.WriteStartObject(disabled);
-                json.WriteBoolean("enabled", false);
+                json.WriteStartObject(name);
+                json.WriteBoolean("enabled", enabled);
                 json.WriteEndObject();
             }
             json.WriteStartObject("mountExtensions");

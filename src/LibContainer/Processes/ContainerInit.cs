@@ -115,6 +115,8 @@ public static class ContainerInit
         proc = privateProc ?? ProcFs.OpenMounted();
         if (!string.IsNullOrEmpty(spec.Hostname)) SetHostname(spec.Hostname, domain: false);
         if (!string.IsNullOrEmpty(spec.Domainname)) SetHostname(spec.Domainname, domain: true);
+        // runc's place for them: they take effect at execve, so nothing init does is confined.
+        ApplyLabels(proc, process);
         foreach (var (key, value) in spec.Linux?.Sysctl ?? [])
             WriteProc(proc, "sys/" + key.Replace('.', '/'), value, $"linux.sysctl {key}");
         IdentityExecutor.SetRlimits(identity, sys);
@@ -160,6 +162,26 @@ public static class ContainerInit
         {
             var rc = domain ? LibC.setdomainname(p, bytes.Length) : LibC.sethostname(p, bytes.Length);
             Syscall.Check(rc, domain ? $"set domainname \"{name}\"" : $"set hostname \"{name}\"");
+        }
+    }
+
+    /// <summary>AppArmor's and SELinux's labels for the next execve, each to the first of its procfs files that exists.</summary>
+    internal static void ApplyLabels(Fd proc, Spec.Process process)
+    {
+        foreach (var label in SecurityLabels.For(process))
+        {
+            var written = false;
+            foreach (var file in label.Files)
+            {
+                var fd = LibC.openat(proc.Value, file, O.WRONLY | O.CLOEXEC | O.NOFOLLOW, 0);
+                if (fd < 0 && Syscall.LastErrno == Errno.ENOENT) continue;
+                if (fd < 0) throw ContainerError.FromErrno($"{label.Field}: open /proc/{file}", Syscall.LastErrno);
+                using var owned = new Fd(fd);
+                Syscall.WriteAll(fd, Encoding.UTF8.GetBytes(label.Value), $"{label.Field}: apply \"{label.Value}\" through /proc/{file}");
+                written = true;
+                break;
+            }
+            if (!written) throw new ContainerError($"{label.Field}: the kernel has no /proc/{label.Files[0]} to apply it through");
         }
     }
 

@@ -37,6 +37,8 @@ internal static class ExecInit
         ContainerInit.VerifyCwd();
         var seccomp = config.Seccomp;
         // Without no_new_privs a filter needs CAP_SYS_ADMIN: loaded before the identity drops it.
+        if (SecurityLabels.For(process).Count > 0)
+            using (var proc = ProcFs.OpenMounted()) ContainerInit.ApplyLabels(proc, process); // the container's /proc, checked to be a procfs root
         if (seccomp is not null && !process.NoNewPrivileges) ContainerInit.LoadSeccomp(channel, seccomp);
         IdentityExecutor.Become(identity, sys);
         var env = Executable.Environment(process);

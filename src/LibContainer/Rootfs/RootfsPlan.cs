@@ -86,7 +86,7 @@ public sealed record RootfsPlan(
         var mounts = spec.Mounts ?? [];
         for (var i = 0; i < mounts.Count; i++)
         {
-            var step = Step(mounts[i], $"mounts[{i}]", bundle);
+            var step = Step(mounts[i], $"mounts[{i}]", bundle, spec.Linux?.MountLabel);
             steps.Add(step);
             var dest = step.Destination.TrimEnd('/');
             if (dest == "/dev/pts") devPts = true;
@@ -119,7 +119,7 @@ public sealed record RootfsPlan(
         };
     }
 
-    private static MountStep Step(Mount m, string where, string bundle)
+    private static MountStep Step(Mount m, string where, string bundle, string? mountLabel)
     {
         var options = MountOptions.Parse(m.Options, $"{where}.options");
         var type = string.IsNullOrEmpty(m.Type) ? (options.IsBind ? "bind" : "") : m.Type;
@@ -133,6 +133,6 @@ public sealed record RootfsPlan(
                 options.Flags & MS.REC, flags & ~(MS.BIND | MS.REC | MS.REMOUNT), options);
         if (string.IsNullOrEmpty(type)) throw new ContainerError($"config.json: {where}.type: missing");
         return new MountStep(where, dest, MountKind.Filesystem, string.IsNullOrEmpty(m.Source) ? type : m.Source, type,
-            flags & ~MS.REMOUNT, 0, options);
+            flags & ~MS.REMOUNT, 0, options with { Data = Security.SecurityLabels.WithMountLabel(options.Data, mountLabel, type) });
     }
 }

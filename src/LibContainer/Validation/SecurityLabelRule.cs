@@ -13,7 +13,7 @@ internal sealed record SecurityModules(bool AppArmor, bool SeLinux)
 /// <summary>
 /// process.apparmorProfile, process.selinuxLabel and linux.mountLabel. On a
 /// host without the module, as runc: an error, since the profile or label
-/// cannot be applied. Applying them where the module is enabled is not done yet.
+/// cannot be applied; where it is enabled, init applies them (SecurityLabels).
 /// </summary>
 internal sealed class SecurityLabelRule(Func<SecurityModules>? detect = null) : IRule
 {
@@ -28,14 +28,12 @@ internal sealed class SecurityLabelRule(Func<SecurityModules>? detect = null) : 
         var host = _detect();
         if (!string.IsNullOrEmpty(apparmor))
         {
-            if (host.AppArmor) problems.NotYet("process.apparmorProfile");
-            else problems.Add("process.apparmorProfile", "AppArmor is not enabled on this host, so the profile cannot be applied");
+            if (!host.AppArmor) problems.Add("process.apparmorProfile", "AppArmor is not enabled on this host, so the profile cannot be applied");
         }
         foreach (var (path, value) in new[] { ("process.selinuxLabel", selinux), ("linux.mountLabel", mountLabel) })
         {
             if (string.IsNullOrEmpty(value)) continue;
-            if (host.SeLinux) problems.NotYet(path);
-            else problems.Add(path, "SELinux is not enabled on this host, so the label cannot be applied");
+            if (!host.SeLinux) problems.Add(path, "SELinux is not enabled on this host, so the label cannot be applied");
         }
     }
 }
