@@ -20,6 +20,8 @@ public sealed record CreateOptions(string Id, string Bundle)
     public string? PidFile { get; init; }
     public bool NoPivot { get; init; }
     public int PreserveFds { get; init; }
+    /// <summary>--systemd-cgroup: the container's cgroup is a transient systemd scope (cgroupsPath "slice:prefix:name").</summary>
+    public bool SystemdCgroup { get; init; }
 }
 
 /// <summary>
@@ -65,7 +67,9 @@ public sealed class Containers(string root, Action<string>? warn = null)
         // Released after the directory is removed: a delete waiting for it finds nothing.
         rollback.Push(containerLock.Dispose);
         rollback.Push(() => _store.Remove(options.Id));
-        var cgroup = CgroupManagers.ForNewContainer(layout, spec.Linux?.CgroupsPath, options.Id);
+        var cgroup = options.SystemdCgroup
+            ? Cgroups.Systemd.SystemdCgroups.ForNewContainer(layout, spec.Linux?.CgroupsPath, options.Id, namespaced.Stage0Pid, _warn)
+            : CgroupManagers.ForNewContainer(layout, spec.Linux?.CgroupsPath, options.Id);
         rollback.Push(cgroup.Destroy); // only once chosen: a cgroup refused is someone else's
         var state = new ContainerState
         {

@@ -13,6 +13,9 @@ internal sealed class InitHandshake(SyncChannel channel, int stage0, Rollback ro
 {
     private int _stage0 = stage0;
 
+    /// <summary>The spawned C stage's PID (0 once reaped): the systemd driver's first PID of the scope.</summary>
+    public int Stage0Pid => _stage0;
+
     public Rollback Rollback { get; } = rollback;
 
     // A C stage that failed has sent its reason and exited, so the next write

@@ -33,6 +33,7 @@ public static class CreateFlags
             PidFile = call.Get(PidFile) is { Length: > 0 } pidFile ? pidFile : null,
             NoPivot = call.Get(NoPivot),
             PreserveFds = preserve,
+            SystemdCgroup = call.Get(GlobalFlags.SystemdCgroup),
         };
     }
 }
