@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the systemd lane's Debian rootfs (bookworm minbase + systemd,
+# Builds the systemd lane's Debian rootfs (bookworm minbase + systemd, procps for runc ps,
 # systemd-sysv, dbus), cached in $OCIRUN_LANE_CACHE/systemd-rootfs so a kept
 # machine builds it once (~300 MB, a few minutes). The mirror is the one apt
 # on this machine uses. Prints the rootfs path; prints "LANE-UNAVAILABLE
@@ -33,7 +33,7 @@ debootstrap --variant=minbase bookworm "$tmp" "$mirror" >"$cache/systemd-rootfs.
 # apt inside the chroot needs /proc and /dev only for a few postinst scripts.
 mount -t proc proc "$tmp/proc"
 trap 'umount "$tmp/proc" 2>/dev/null || true' EXIT
-chroot "$tmp" apt-get install -y -qq --no-install-recommends systemd systemd-sysv dbus >>"$cache/systemd-rootfs.log" 2>&1 ||
+chroot "$tmp" apt-get install -y -qq --no-install-recommends systemd systemd-sysv dbus procps >>"$cache/systemd-rootfs.log" 2>&1 ||
   { tail -5 "$cache/systemd-rootfs.log" >&2; unavailable "apt-get install systemd in the rootfs failed"; }
 chroot "$tmp" apt-get clean
 umount "$tmp/proc"

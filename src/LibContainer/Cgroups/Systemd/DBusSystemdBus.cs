@@ -23,6 +23,9 @@ internal sealed class DBusSystemdBus : ISystemdBus
 
     private DBusConnection Connection => _connection;
 
+    // MessageWriter is a struct: a body is written through a reference to the one that makes the message.
+    private delegate void BodyWriter(ref MessageWriter writer);
+
     private DBusSystemdBus(DBusConnection connection) => _connection = connection;
 
     /// <summary>The system bus: $DBUS_SYSTEM_BUS_ADDRESS, else /run/dbus/system_bus_socket.</summary>
@@ -48,7 +51,7 @@ internal sealed class DBusSystemdBus : ISystemdBus
         {
             bus.WatchJobs();
             // Without a subscriber systemd sends no JobRemoved signals.
-            var error = bus.Call("Subscribe", "", _ => { });
+            var error = bus.Call("Subscribe", "", (ref MessageWriter _) => { });
             if (error is not null) throw new ContainerError($"the systemd cgroup driver needs systemd on the D-Bus at {address}: Subscribe: {error.Message} ({error.Name})");
             return bus;
         }
@@ -62,30 +65,30 @@ internal sealed class DBusSystemdBus : ISystemdBus
     public int Version => _version ??= ReadVersion();
 
     public BusError? StartTransientUnit(string name, IReadOnlyList<UnitProperty> properties) =>
-        CallJob("StartTransientUnit", "ssa(sv)a(sa(sv))", w =>
+        CallJob("StartTransientUnit", "ssa(sv)a(sa(sv))", (ref MessageWriter w) =>
         {
             w.WriteString(name);
             w.WriteString("replace");
-            WriteProperties(w, properties);
+            WriteProperties(ref w, properties);
             var aux = w.WriteArrayStart(DBusType.Struct); // no auxiliary units
             w.WriteArrayEnd(aux);
         });
 
     public BusError? SetUnitProperties(string name, IReadOnlyList<UnitProperty> properties) =>
-        Call("SetUnitProperties", "sba(sv)", w =>
+        Call("SetUnitProperties", "sba(sv)", (ref MessageWriter w) =>
         {
             w.WriteString(name);
             w.WriteBool(true); // runtime: gone with the unit
-            WriteProperties(w, properties);
+            WriteProperties(ref w, properties);
         });
 
-    public BusError? StopUnit(string name) => CallJob("StopUnit", "ss", w =>
+    public BusError? StopUnit(string name) => CallJob("StopUnit", "ss", (ref MessageWriter w) =>
     {
         w.WriteString(name);
         w.WriteString("replace");
     });
 
-    public BusError? ResetFailedUnit(string name) => Call("ResetFailedUnit", "s", w => w.WriteString(name));
+    public BusError? ResetFailedUnit(string name) => Call("ResetFailedUnit", "s", (ref MessageWriter w) => w.WriteString(name));
 
     private void WatchJobs()
     {
@@ -117,7 +120,7 @@ internal sealed class DBusSystemdBus : ISystemdBus
     }
 
     // A call that returns a job path; then waits for that job's JobRemoved.
-    private BusError? CallJob(string member, string signature, Action<MessageWriter> body)
+    private BusError? CallJob(string member, string signature, BodyWriter body)
     {
         string? job = null;
         var error = Call(member, signature, body, reader => job = reader.ReadObjectPathAsString());
@@ -133,17 +136,22 @@ internal sealed class DBusSystemdBus : ISystemdBus
         }
     }
 
-    private BusError? Call(string member, string signature, Action<MessageWriter> body, Action<Reader>? read = null) =>
+    private BusError? Call(string member, string signature, BodyWriter body, Action<Reader>? read = null) =>
         Call(ManagerPath, ManagerInterface, member, signature, body, read);
 
-    private BusError? Call(string path, string iface, string member, string signature, Action<MessageWriter> body, Action<Reader>? read)
+    private BusError? Call(string path, string iface, string member, string signature, BodyWriter body, Action<Reader>? read)
     {
         MessageBuffer message;
-        using (var writer = Connection.GetMessageWriter())
+        var writer = Connection.GetMessageWriter();
+        try
         {
             writer.WriteMethodCallHeader(Service, path, iface, member, signature.Length == 0 ? null : signature);
-            body(writer);
+            body(ref writer);
             message = writer.CreateMessage();
+        }
+        finally
+        {
+            writer.Dispose();
         }
         try
         {
@@ -166,7 +174,7 @@ internal sealed class DBusSystemdBus : ISystemdBus
     }
 
     // a(sv): each property's name, then its value as a variant (its signature, then the value).
-    private static void WriteProperties(MessageWriter w, IReadOnlyList<UnitProperty> properties)
+    private static void WriteProperties(ref MessageWriter w, IReadOnlyList<UnitProperty> properties)
     {
         var array = w.WriteArrayStart(DBusType.Struct);
         foreach (var p in properties)
@@ -209,7 +217,7 @@ internal sealed class DBusSystemdBus : ISystemdBus
     private int ReadVersion()
     {
         string? text = null;
-        var error = Call(ManagerPath, "org.freedesktop.DBus.Properties", "Get", "ss", w =>
+        var error = Call(ManagerPath, "org.freedesktop.DBus.Properties", "Get", "ss", (ref MessageWriter w) =>
         {
             w.WriteString(ManagerInterface);
             w.WriteString("Version");
