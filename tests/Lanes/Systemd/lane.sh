@@ -49,10 +49,11 @@ mount -t overlay overlay -o "lowerdir=$rootfs,upperdir=$work/upper,workdir=$work
 
 # /lane: what the checks run (copies: the binary under test may be rebuilt meanwhile).
 cp "$ocirun" "$work/lane/oci-run"
-cp "$(command -v runc)" "$work/lane/runc"
+runtimes=(/lane/oci-run)
+if command -v runc >/dev/null; then cp "$(command -v runc)" "$work/lane/runc"; runtimes+=(/lane/runc); else info "runc is not installed"; fi
 cp "$here/checks.sh" "$work/lane/checks.sh"
 "$repo/bundles/busybox/make-rootfs.sh" "$work/lane/busybox" >/dev/null
-if [ $# -gt 0 ]; then cp "$1" "$work/lane/script.sh"; chmod +x "$work/lane/script.sh"; shift; script=(/lane/script.sh "$@"); else script=(/lane/checks.sh /lane/oci-run /lane/runc); fi
+if [ $# -gt 0 ]; then cp "$1" "$work/lane/script.sh"; chmod +x "$work/lane/script.sh"; shift; script=(/lane/script.sh "$@"); else script=(/lane/checks.sh "${runtimes[@]}"); fi
 
 # Every capability the runtime knows but CAP_SYS_RESOURCE (root here lacks it too).
 caps=$("$ocirun" features | jq -c '[.linux.capabilities[] | select(. != "CAP_SYS_RESOURCE")]')
@@ -79,7 +80,7 @@ jq --arg root "$merged" --arg lane "$work/lane" --arg cg "/oci-run-systemd-lane-
 mv "$work/config.json.new" "$work/config.json"
 
 "$ocirun" --root "$state" create --bundle "$work" "$id" </dev/null >"$work/systemd.log" 2>&1 ||
-  { echo "LANE-BOOT-ERROR oci-run create of the systemd container failed: $(tail -c 600 "$work/systemd.log" | tr '\n' ' ')"; exit 125; }
+  { echo "LANE-RESULT lane systemd_running fail oci-run could not create the systemd container: $(tail -c 600 "$work/systemd.log" | tr '\n' ' ')"; echo "LANE-BOOT-ERROR oci-run create of the systemd container failed: $(tail -c 600 "$work/systemd.log" | tr '\n' ' ')"; exit 125; }
 "$ocirun" --root "$state" start "$id"
 booted=
 for _ in $(seq 1 120); do
@@ -88,10 +89,12 @@ for _ in $(seq 1 120); do
   case "$s" in running | degraded) booted=$s; break ;; esac
 done
 if [ -z "$booted" ]; then
+  echo "LANE-RESULT lane systemd_running fail systemd did not reach running in 60 s (last: ${s:-nothing})"
   echo "LANE-BOOT-ERROR systemd did not reach running (last: ${s:-nothing}): $(tail -c 800 "$work/systemd.log" | tr '\n' ' ')"
   "$ocirun" --root "$state" exec "$id" systemctl --failed --no-legend 2>&1 | sed 's/^/LANE-INFO failed: /' || true
   exit 125
 fi
+echo "LANE-RESULT lane systemd_running pass systemd is $booted"
 info "systemd is $booted $(( $(date +%s) - start )) s after the lane started (cgroup layout inside: $("$ocirun" --root "$state" exec "$id" stat -fc %T /sys/fs/cgroup))"
 [ "$booted" = degraded ] && "$ocirun" --root "$state" exec "$id" systemctl --failed --no-legend 2>&1 | sed 's/^/LANE-INFO failed unit: /' || true
 
