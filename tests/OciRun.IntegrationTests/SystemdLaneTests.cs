@@ -21,7 +21,8 @@ public sealed class SystemdLaneTests(SystemdLane lane) : IClassFixture<SystemdLa
     private const string UpdateLive = "update_live";
     private const string PausePsEvents = "pause_ps_events";
     private const string UnitExists = "unit_exists";
-    private static readonly string[] Checks = [ScopeProperties, DefaultUnit, NestedSlice, MemoryOom, PidsLimit, UpdateLive, PausePsEvents, UnitExists];
+    private const string PodmanSystemd = "podman_systemd";
+    private static readonly string[] Checks = [ScopeProperties, DefaultUnit, NestedSlice, MemoryOom, PidsLimit, UpdateLive, PausePsEvents, UnitExists, PodmanSystemd];
 
     private void Passes(string runtime, string check)
     {
@@ -80,6 +81,12 @@ public sealed class SystemdLaneTests(SystemdLane lane) : IClassFixture<SystemdLa
 
     [RootFact]
     public void Runc_refuses_a_unit_that_exists_and_leaves_nothing() => Passes(Runc, UnitExists);
+
+    [RootFact]
+    public void OciRun_under_podman_with_the_systemd_cgroup_manager_runs_in_a_libpod_scope() => Passes(OciRun, PodmanSystemd);
+
+    [RootFact]
+    public void Runc_under_podman_with_the_systemd_cgroup_manager_runs_in_a_libpod_scope() => Passes(Runc, PodmanSystemd);
 
     [RootFact]
     public void Every_check_has_tests()

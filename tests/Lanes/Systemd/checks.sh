@@ -15,7 +15,7 @@
 # resources set, on the busybox rootfs in /lane/busybox.
 set -u
 
-CHECKS="scope_properties default_unit nested_slice memory_oom pids_limit update_live pause_ps_events unit_exists"
+CHECKS="${LANE_CHECKS:-scope_properties default_unit nested_slice memory_oom pids_limit update_live pause_ps_events unit_exists podman_systemd}"
 MEM=67108864 # 64 MiB
 CG=/sys/fs/cgroup
 
@@ -142,6 +142,31 @@ check_unit_exists() {
   rt state c2 >/dev/null 2>&1 && fail "c2 is left in state"
   [ "$(systemctl show -p ActiveState --value "$unit")" = active ] || fail "$unit is no longer active after the refused create"
   pass "refused: $(oneline "$work/log")"
+}
+
+# podman with cgroup_manager "systemd" runs a container with the runtime
+# (through a wrapper: podman passes no --root): conmon calls it with
+# --systemd-cgroup and cgroupsPath machine.slice:libpod:ID.
+check_podman_systemd() {
+  command -v podman >/dev/null || skip "podman is not installed in the lane's rootfs"
+  printf '#!/bin/sh\nexec %s --root %s "$@"\n' "$runtime" "$work/rr" >"$work/wrapper"
+  chmod +x "$work/wrapper"
+  pm() { podman --root "$work/root" --runroot "$work/run" --tmpdir "$work/tmp" --storage-driver vfs --cgroup-manager systemd \
+    --events-backend file --runtime "$work/wrapper" "$@"; }
+  tar -C /lane/busybox -c . | pm import - lane-busybox >"$work/log" 2>&1 || fail "podman import: $(oneline "$work/log")"
+  pm run -d --name c1 --network none lane-busybox sleep 600 >"$work/cid" 2>"$work/log" || fail "podman run -d: $(oneline "$work/log")"
+  cid=$(cat "$work/cid")
+  unit=libpod-$cid.scope
+  [ "$(systemctl show -p ActiveState --value "$unit")" = active ] || fail "$unit is not active: $(systemctl list-units --no-legend 'libpod*' | tr '\n' ' ')"
+  group=$(systemctl show -p ControlGroup --value "$unit")
+  [ "$group" = "/machine.slice/$unit" ] || fail "ControlGroup of $unit is '$group'"
+  grep -q "\"cgroupDriver\": *\"systemd\"" "$work/rr/$cid/state.json" 2>/dev/null || [ "$name" = runc ] ||
+    fail "oci-run's state for $cid does not name the systemd driver"
+  output=$(pm run --rm --network none lane-busybox cat /proc/self/cgroup 2>&1) || fail "podman run: $output"
+  case "$output" in *machine.slice/libpod-*.scope*) ;; *) fail "the container's /proc/self/cgroup has no libpod scope: $output" ;; esac
+  pm rm -f c1 >"$work/log" 2>&1 || fail "podman rm -f: $(oneline "$work/log")"
+  [ "$(systemctl show -p LoadState --value "$unit")" = not-found ] || fail "$unit is still loaded after podman rm"
+  pass "podman ran $unit in machine.slice, and removed it"
 }
 
 # ---- helpers -----------------------------------------------------------------
