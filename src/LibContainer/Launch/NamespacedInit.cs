@@ -12,7 +12,7 @@ internal sealed class NamespacedInit
     internal NamespacedInit(InitHandshake handshake) => _handshake = handshake;
 
     /// <summary>The C stage's PID, alive until it has the cgroup frame.</summary>
-    public int Stage0Pid => _handshake.Stage0Pid;
+    internal int Stage0Pid => _handshake.Stage0Pid; // not a step forward: internal, so the step keeps one way on
 
     /// <summary>Lets init's C stage join the cgroup and its mount namespace, and fork init.</summary>
     public PlacedInit JoinCgroups(CgroupMessage cgroups)
