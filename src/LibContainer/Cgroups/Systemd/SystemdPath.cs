@@ -31,10 +31,6 @@ public sealed record SystemdPath(string Slice, string Prefix, string Name)
         return path;
     }
 
-    /// <summary>Whether a cgroupsPath has the systemd form (two ':' and no leading '/'), which cgroupfs refuses.</summary>
-    public static bool LooksLikeSystemd(string? cgroupsPath) =>
-        cgroupsPath is { } p && !p.StartsWith('/') && p.Split(':').Length == 3;
-
     /// <summary>The unit: "prefix-name.scope", or the name itself when it is a slice (runc's getUnitName).</summary>
     public string UnitName => Name.EndsWith(".slice", StringComparison.Ordinal) ? Name : $"{Prefix}-{Name}.scope";
 
