@@ -21,8 +21,9 @@ public sealed class SystemdLaneTests(SystemdLane lane) : IClassFixture<SystemdLa
     private const string UpdateLive = "update_live";
     private const string PausePsEvents = "pause_ps_events";
     private const string UnitExists = "unit_exists";
+    private const string PropertyRejected = "property_rejected";
     private const string PodmanSystemd = "podman_systemd";
-    private static readonly string[] Checks = [ScopeProperties, DefaultUnit, NestedSlice, MemoryOom, PidsLimit, UpdateLive, PausePsEvents, UnitExists, PodmanSystemd];
+    private static readonly string[] Checks = [ScopeProperties, DefaultUnit, NestedSlice, MemoryOom, PidsLimit, UpdateLive, PausePsEvents, UnitExists, PropertyRejected, PodmanSystemd];
 
     private void Passes(string runtime, string check)
     {
@@ -81,6 +82,12 @@ public sealed class SystemdLaneTests(SystemdLane lane) : IClassFixture<SystemdLa
 
     [RootFact]
     public void Runc_refuses_a_unit_that_exists_and_leaves_nothing() => Passes(Runc, UnitExists);
+
+    [RootFact]
+    public void OciRun_refuses_a_property_systemd_rejects_naming_the_field_and_leaves_nothing() => Passes(OciRun, PropertyRejected);
+
+    [RootFact]
+    public void Runc_refuses_a_property_systemd_rejects_and_leaves_nothing() => Passes(Runc, PropertyRejected);
 
     [RootFact]
     public void OciRun_under_podman_with_the_systemd_cgroup_manager_runs_in_a_libpod_scope() => Passes(OciRun, PodmanSystemd);

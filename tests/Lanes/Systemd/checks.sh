@@ -15,7 +15,7 @@
 # resources set, on the busybox rootfs in /lane/busybox.
 set -u
 
-CHECKS="${LANE_CHECKS:-scope_properties default_unit nested_slice memory_oom pids_limit update_live pause_ps_events unit_exists podman_systemd}"
+CHECKS="${LANE_CHECKS:-scope_properties default_unit nested_slice memory_oom pids_limit update_live pause_ps_events unit_exists property_rejected podman_systemd}"
 MEM=67108864 # 64 MiB
 CG=/sys/fs/cgroup
 
@@ -142,6 +142,21 @@ check_unit_exists() {
   rt state c2 >/dev/null 2>&1 && fail "c2 is left in state"
   [ "$(systemctl show -p ActiveState --value "$unit")" = active ] || fail "$unit is no longer active after the refused create"
   pass "refused: $(oneline "$work/log")"
+}
+
+# A property systemd refuses (BlockIOWeight 5, under its 10) fails create with
+# systemd's words (oci-run names the config field too), and leaves no unit,
+# no cgroup and no state.
+check_property_rejected() {
+  unit=lane-$name-bad.scope
+  new_bundle "system.slice:lane-$name:bad" '{"blockIO": {"weight": 5}}' sleep 600
+  rt create --bundle "$work" c1 >"$work/log" 2>&1 && fail "create with BlockIOWeight 5 succeeded"
+  grep -q "BlockIOWeight is out of range" "$work/log" || fail "the error does not give systemd's reason: $(oneline "$work/log")"
+  [ "$name" = runc ] || grep -q "linux.resources.blockIO.weight" "$work/log" || fail "the error does not name the field: $(oneline "$work/log")"
+  [ "$(systemctl show -p LoadState --value "$unit")" = not-found ] || fail "$unit is left: $(systemctl show -p ActiveState "$unit")"
+  [ -z "$(rt list -q 2>/dev/null)" ] || fail "state is left: $(rt list -q | tr '\n' ' ')"
+  for h in systemd memory pids freezer; do [ ! -d "$CG/$h/system.slice/$unit" ] || fail "$CG/$h/system.slice/$unit is left"; done
+  pass "refused, nothing left: $(oneline "$work/log")"
 }
 
 # podman with cgroup_manager "systemd" runs a container with the runtime
