@@ -32,7 +32,7 @@ rootfs=$("$here/prepare.sh") || { status=$?; [ "$status" = 3 ] && echo "$rootfs"
 
 start=$(date +%s)
 cache=$(dirname "$rootfs")
-work=$(mktemp -d /tmp/oci-run-systemd-lane.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}/oci-run-systemd-lane.XXXXXX")
 id=systemd-lane-$$
 state=$work/state
 merged=$work/merged
