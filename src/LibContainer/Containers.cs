@@ -24,6 +24,8 @@ public sealed record CreateOptions(string Id, string Bundle)
     public string? ConsoleSocket { get; init; }
     /// <summary>`run` in the foreground: what takes the pty's master for process.terminal (ConsoleProxy).</summary>
     public Terminal.IConsoleReceiver? Console { get; init; }
+    /// <summary>--systemd-cgroup: the container's cgroup is a transient systemd scope (cgroupsPath "slice:prefix:name").</summary>
+    public bool SystemdCgroup { get; init; }
 }
 
 /// <summary>
@@ -74,7 +76,9 @@ public sealed class Containers(string root, Action<string>? warn = null, Action<
         // Released after the directory is removed: a delete waiting for it finds nothing.
         rollback.Push(containerLock.Dispose);
         rollback.Push(() => _store.Remove(options.Id));
-        var cgroup = CgroupManagers.ForNewContainer(layout, spec.Linux?.CgroupsPath, options.Id);
+        var cgroup = options.SystemdCgroup
+            ? Cgroups.Systemd.SystemdCgroups.ForNewContainer(layout, spec.Linux?.CgroupsPath, options.Id, namespaced.Stage0Pid, _warn)
+            : CgroupManagers.ForNewContainer(layout, spec.Linux?.CgroupsPath, options.Id);
         rollback.Push(cgroup.Destroy); // only once chosen: a cgroup refused is someone else's
         var state = new ContainerState
         {
@@ -452,7 +456,7 @@ public sealed class Containers(string root, Action<string>? warn = null, Action<
                 ? new Security.Seccomp.SeccompCache(Security.Seccomp.SeccompCache.Under(_store.Root).Directory).GetOrCompile(Security.Seccomp.SeccompPlan.For(profile))
                 : null;
             var config = new ExecConfig(process, request.PreserveFds, lastCap, seccomp);
-            var placement = CgroupManagers.FromState(state.CgroupDriver, state.CgroupPaths).Placement;
+            var placement = ExecPlacement(CgroupManagers.FromState(state.CgroupDriver, state.CgroupPaths).Placement, state.Pid);
 
             using var rollback = new Rollback();
             var spawned = SpawnedInit.Spawn(rollback);
@@ -467,6 +471,31 @@ public sealed class Containers(string root, Action<string>? warn = null, Action<
         int status = 0;
         Syscall.Check(Syscall.Retry(() => LibC.waitpid(pid, out status, 0)), "wait for the process");
         return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+    }
+
+    /// <summary>
+    /// Where an exec's process goes in cgroup v2: init's own cgroup, which is the container's unless
+    /// something inside moved init (systemd in the container makes the container's cgroup an inner
+    /// node, which takes no process: the kernel answers EBUSY). runc 1.1 falls back to init's cgroup
+    /// too. Read from /proc/PID/cgroup in the host's cgroup namespace; the container's directory
+    /// when that cannot be read.
+    /// </summary>
+    private static CgroupPlacement ExecPlacement(CgroupPlacement container, int initPid)
+    {
+        if (container.V2Directory is not { } directory) return container;
+        var layout = CgroupLayout.Detect();
+        Hierarchy? unified = null;
+        foreach (var h in layout.Hierarchies) if (h.IsV2) unified = h;
+        string? initPath = null;
+        foreach (var line in (SmallFile.TryReadText($"/proc/{initPid}/cgroup") ?? "").Split('\n'))
+            if (line.StartsWith("0::", StringComparison.Ordinal)) initPath = line[3..];
+        if (unified is null || string.IsNullOrEmpty(initPath)) return container;
+        var initDirectory = layout.HostDirectory(unified, initPath);
+        // Only below the container's directory: init cannot have left it, and a path read from a
+        // process inside the container is not trusted to lead anywhere else.
+        return initDirectory == directory || initDirectory.StartsWith(directory + "/", StringComparison.Ordinal)
+            ? container with { V2Directory = initDirectory }
+            : container;
     }
 
     /// <summary>An exec's process.terminal: runc's checks, then the console socket (connected now) or exec's own terminal.</summary>

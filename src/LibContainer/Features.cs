@@ -34,7 +34,7 @@ public static class Features
             json.WriteStartObject("cgroup");
             json.WriteBoolean("v1", true);
             json.WriteBoolean("v2", true);
-            json.WriteBoolean("systemd", false);
+            json.WriteBoolean("systemd", true);
             json.WriteBoolean("systemdUser", false);
             json.WriteBoolean("rdma", true);
             json.WriteEndObject();

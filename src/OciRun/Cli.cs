@@ -43,8 +43,6 @@ public static class Cli
             if (parsed.Verb is not { } verb) return reporter.Error("no command given; see `oci-run --help`");
 
             reporter.DebugLine($"{string.Join(' ', args)}: started");
-            if (arguments.Get(GlobalFlags.SystemdCgroup))
-                throw new ContainerError($"--{GlobalFlags.SystemdCgroup.Name}: the systemd cgroup driver is not supported yet");
             var root = arguments.Get(GlobalFlags.Root)!;
             if (root.Length == 0) throw new ContainerError($"--{GlobalFlags.Root.Name}: the path must not be empty");
             running = verb;

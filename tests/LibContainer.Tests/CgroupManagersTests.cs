@@ -110,8 +110,10 @@ public sealed class CgroupManagersTests
         CgroupManagers.FromState("cgroupfs-v2", new Dictionary<string, string> { [""] = "/u" }).Should().BeOfType<V2Manager>()
             .Which.Driver.Should().Be("cgroupfs-v2");
         CgroupManagers.FromState(null, v1).Should().BeOfType<V1Manager>();
-        var act = () => CgroupManagers.FromState("systemd", v1);
-        act.Should().Throw<ContainerError>().WithMessage("*\"systemd\"*does not know*");
+        CgroupManagers.FromState("systemd", new Dictionary<string, string> { ["memory"] = "/m/system.slice/a-b.scope", [""] = "/u/system.slice/a-b.scope" })
+            .Should().BeOfType<LibContainer.Cgroups.Systemd.SystemdManager>().Which.UnitName.Should().Be("a-b.scope");
+        var act = () => CgroupManagers.FromState("cgroupfs-v3", v1);
+        act.Should().Throw<ContainerError>().WithMessage("*\"cgroupfs-v3\"*does not know*");
     }
 
     // ---- a frozen cgroup (read through a fake of the host's files) ----

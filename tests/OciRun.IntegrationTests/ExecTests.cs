@@ -233,6 +233,38 @@ public sealed class ExecTests : ContainerTest
         File.ReadAllText($"/proc/{pid}/environ").Should().NotContain("_OCIRUN", "the bootstrap's variables do not reach the process");
     }
 
+    /// <summary>
+    /// cgroup v2: when something inside the container moved init below the container's cgroup
+    /// (systemd in the container does: the container's cgroup then takes no process), the exec'd
+    /// process goes where init is, as runc 1.1 falls back to.
+    /// </summary>
+    [RootFact]
+    public void In_cgroup_v2_the_process_follows_init_into_a_sub_cgroup()
+    {
+        var rt = RuntimeNamed("oci-run");
+        var id = NewId();
+        using var container = Started(rt, id);
+        var init = InitPid(rt, id);
+        var unifiedLine = File.ReadAllLines($"/proc/{init}/cgroup").FirstOrDefault(l => l.StartsWith("0::"));
+        var mount = File.ReadAllLines("/proc/self/mountinfo").Select(l => l.Split(" - ")).FirstOrDefault(p => p[1].StartsWith("cgroup2 "))?[0].Split(' ')[4];
+        Skip.If(unifiedLine is null || mount is null, "the host has no cgroup v2 tree");
+        var inner = Path.Combine(mount + unifiedLine![3..], "init.scope");
+        Directory.CreateDirectory(inner);
+        try
+        {
+            File.WriteAllText(Path.Combine(inner, "cgroup.procs"), init.ToString());
+            var pidFile = Path.Combine(Work, "inner.pid");
+            Call(rt, ["exec", "--detach", "--pid-file", pidFile, id, "sleep", "300"], "</dev/null >/dev/null 2>&1").ExitCode.Should().Be(0);
+            var pid = int.Parse(File.ReadAllText(pidFile).Trim());
+            File.ReadAllLines($"/proc/{pid}/cgroup").First(l => l.StartsWith("0::")).Should().EndWith("/init.scope");
+        }
+        finally
+        {
+            Call(rt, ["delete", "--force", id]);
+            try { Directory.Delete(inner); } catch (IOException) { }
+        }
+    }
+
     /// <summary>containerd's shim and conmon: `exec --detach --tty --console-socket S` (or a process file with terminal true) hands the pty's master over the socket.</summary>
     [RootTheory]
     [MemberData(nameof(Runtimes))]

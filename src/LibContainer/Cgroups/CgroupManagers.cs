@@ -12,7 +12,7 @@ public static class CgroupManagers
     {
         var path = string.IsNullOrEmpty(cgroupsPath) ? id : cgroupsPath;
         if (path.Contains(':') && !path.StartsWith('/'))
-            throw new ContainerError($"linux.cgroupsPath \"{path}\" is a systemd path (slice:prefix:name): the systemd cgroup driver is not supported yet");
+            throw new ContainerError($"linux.cgroupsPath \"{path}\" is a systemd path (slice:prefix:name): it needs the systemd cgroup driver (--systemd-cgroup)");
         var paths = new Dictionary<string, string>();
         foreach (var h in layout.Hierarchies)
             if (layout.Mode != CgroupMode.Unified || h.IsV2)
@@ -81,6 +81,7 @@ public static class CgroupManagers
     {
         V1Manager.DriverName => new V1Manager(paths),
         V2Manager.DriverName when paths.ContainsKey("") => new V2Manager(paths[""]),
+        Systemd.SystemdManager.DriverName => Systemd.SystemdCgroups.FromState(paths),
         null => FromPaths(paths),
         _ => throw new ContainerError($"the container's state names the cgroup driver \"{driver}\", which this oci-run does not know (state.json from another version?)"),
     };

@@ -13,6 +13,9 @@ internal sealed class InitHandshake(SyncChannel channel, int stage0, Rollback ro
 {
     private int _stage0 = stage0;
 
+    /// <summary>The spawned C stage's PID (0 once reaped): the systemd driver's first PID of the scope.</summary>
+    public int Stage0Pid => _stage0;
+
     public Rollback Rollback { get; } = rollback;
 
     /// <summary>The C stage's PID while it runs (0 once reaped).</summary>

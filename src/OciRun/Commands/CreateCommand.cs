@@ -32,6 +32,7 @@ public static class CreateFlags
             NoPivot = call.Get(NoPivot),
             PreserveFds = preserve,
             ConsoleSocket = call.Get(ConsoleSocket) is { Length: > 0 } socket ? socket : null,
+            SystemdCgroup = call.Get(GlobalFlags.SystemdCgroup),
         };
     }
 }

@@ -1,0 +1,248 @@
+#!/bin/sh
+# The systemd lane's checks: run inside the lane's container, where systemd is
+# PID 1 (lane.sh), with each runtime given (oci-run first), each with
+# --systemd-cgroup and a private --root:
+#
+#   checks.sh RUNTIME...
+#
+# prints one line per check and runtime:
+#
+#   LANE-RESULT RUNTIME CHECK pass|fail|skip MESSAGE
+#
+# A check is a function check_NAME listed in CHECKS; it runs in a subshell in
+# $work (removed after it, with any container it left) and ends with pass,
+# fail or skip. Configs are oci-run's `spec` with args, cgroupsPath and
+# resources set, on the busybox rootfs in /lane/busybox.
+set -u
+
+CHECKS="${LANE_CHECKS:-scope_properties default_unit nested_slice memory_oom pids_limit update_live pause_ps_events unit_exists property_rejected podman_systemd}"
+MEM=67108864 # 64 MiB
+CG=/sys/fs/cgroup
+
+# ---- the checks ------------------------------------------------------------
+
+# create makes the scope with init in it and the limits as unit properties and
+# in the cgroup files; delete stops the unit and removes the cgroups.
+check_scope_properties() {
+  unit=lane-$name-props.scope
+  new_bundle "system.slice:lane-$name:props" '{"memory": {"limit": '$MEM'}, "pids": {"limit": 40}, "cpu": {"shares": 512, "quota": 50000, "period": 100000}}' sleep 600
+  rt create --bundle "$work" --pid-file "$work/pid" c1 >"$work/log" 2>&1 || fail "create: $(oneline "$work/log")"
+  pid=$(cat "$work/pid")
+  group=$(systemctl show -p ControlGroup --value "$unit")
+  [ "$group" = "/system.slice/$unit" ] || fail "ControlGroup of $unit is '$group'"
+  grep -qx "$pid" "$CG/systemd$group/cgroup.procs" || fail "init $pid is not in $CG/systemd$group/cgroup.procs"
+  systemctl status "$unit" --no-pager >"$work/status" 2>&1
+  grep -q "$pid" "$work/status" || fail "systemctl status $unit does not list init $pid: $(oneline "$work/status")"
+  expect_property "$unit" MemoryLimit $MEM
+  expect_property "$unit" TasksMax 40
+  expect_property "$unit" CPUShares 512
+  expect_property "$unit" CPUQuotaPerSecUSec 500ms
+  expect_property "$unit" CPUQuotaPeriodUSec 100ms
+  expect_file "$CG/memory$group/memory.limit_in_bytes" $MEM
+  expect_file "$CG/pids$group/pids.max" 40
+  expect_file "$CG/cpu$group/cpu.cfs_quota_us" 50000 # cpu is a hierarchy of its own, or a link to cpu,cpuacct
+  grep -qx "$pid" "$CG/freezer$group/cgroup.procs" || fail "init $pid is not in the freezer cgroup $group"
+  rt delete --force c1 >"$work/log" 2>&1 || fail "delete: $(oneline "$work/log")"
+  load=$(systemctl show -p LoadState --value "$unit")
+  [ "$load" = not-found ] || fail "after delete $unit is $load: $(systemctl show -p ActiveState "$unit")"
+  for h in systemd memory pids freezer; do [ ! -d "$CG/$h$group" ] || fail "$CG/$h$group is still there after delete"; done
+  pass "$unit held init $pid with MemoryLimit, TasksMax, CPUShares and CPU quota set in systemd and the files; gone after delete"
+}
+
+# No cgroupsPath: runc's default unit, runc-ID.scope in system.slice.
+check_default_unit() {
+  new_bundle "" '{}' sleep 600
+  rt create --bundle "$work" lane-default-$name >"$work/log" 2>&1 || fail "create: $(oneline "$work/log")"
+  group=$(systemctl show -p ControlGroup --value "runc-lane-default-$name.scope")
+  [ "$group" = "/system.slice/runc-lane-default-$name.scope" ] || fail "ControlGroup of runc-lane-default-$name.scope is '$group'"
+  pass "runc-lane-default-$name.scope in system.slice"
+}
+
+# A nested slice that does not exist yet: systemd makes lane.slice/lane-x.slice.
+check_nested_slice() {
+  unit=p-$name.scope
+  new_bundle "lane-x.slice:p:$name" '{}' sleep 600
+  rt create --bundle "$work" c1 >"$work/log" 2>&1 || fail "create: $(oneline "$work/log")"
+  group=$(systemctl show -p ControlGroup --value "$unit")
+  [ "$group" = "/lane.slice/lane-x.slice/$unit" ] || fail "ControlGroup of $unit is '$group'"
+  [ "$(systemctl show -p ActiveState --value lane-x.slice)" = active ] || fail "lane-x.slice is not active"
+  pass "$unit in $group"
+}
+
+# A memory hog is killed by the OOM killer at the unit's limit.
+check_memory_oom() {
+  new_bundle "system.slice:lane-$name:oom" '{"memory": {"limit": 33554432}}' sh -c 'x=$(head -c 200000000 /dev/zero | tr "\0" a); echo survived'
+  status=0
+  output=$(rt run --bundle "$work" c1 </dev/null 2>&1) || status=$?
+  case "$output" in *survived*) fail "the hog survived a 32 MiB limit (status $status)" ;; esac
+  [ "$status" -eq 137 ] || fail "run exited $status, not 137 (SIGKILL): $output"
+  pass "the hog was killed (status $status) at MemoryLimit 32 MiB"
+}
+
+# A fork bomb stops at the unit's TasksMax. busybox sh exits when a fork
+# fails: the bomb is a subshell, and init execs its sleep without forking.
+check_pids_limit() {
+  unit=lane-$name-pids.scope
+  new_bundle "system.slice:lane-$name:pids" '{"pids": {"limit": 10}}' sh -c '(while true; do sleep 600 & done) 2>/dev/null; exec sleep 600'
+  rt create --bundle "$work" c1 >"$work/log" 2>&1 || fail "create: $(oneline "$work/log")"
+  rt start c1 >"$work/log" 2>&1 || fail "start: $(oneline "$work/log")"
+  sleep 2
+  expect_property "$unit" TasksMax 10
+  tasks=$(systemctl show -p TasksCurrent --value "$unit")
+  [ "$tasks" -le 10 ] && [ "$tasks" -ge 8 ] || fail "TasksCurrent is $tasks with TasksMax 10"
+  expect_file "$CG/pids$(systemctl show -p ControlGroup --value "$unit")/pids.max" 10
+  pass "the bomb stopped at $tasks tasks (TasksMax 10)"
+}
+
+# update changes the unit's properties and the cgroup files.
+check_update_live() {
+  unit=lane-$name-upd.scope
+  new_bundle "system.slice:lane-$name:upd" '{"memory": {"limit": '$MEM'}, "pids": {"limit": 40}}' sleep 600
+  rt create --bundle "$work" c1 >"$work/log" 2>&1 || fail "create: $(oneline "$work/log")"
+  rt update --memory 134217728 --pids-limit 60 --cpu-quota 20000 --cpu-period 100000 c1 >"$work/log" 2>&1 || fail "update: $(oneline "$work/log")"
+  group=$(systemctl show -p ControlGroup --value "$unit")
+  expect_property "$unit" MemoryLimit 134217728
+  expect_property "$unit" TasksMax 60
+  expect_property "$unit" CPUQuotaPerSecUSec 200ms
+  expect_file "$CG/memory$group/memory.limit_in_bytes" 134217728
+  expect_file "$CG/pids$group/pids.max" 60
+  pass "MemoryLimit, TasksMax and CPUQuotaPerSecUSec of $unit and its files followed update"
+}
+
+# pause/resume through the freezer of the scope's cgroup, ps and events --stats read it.
+check_pause_ps_events() {
+  unit=lane-$name-pause.scope
+  new_bundle "system.slice:lane-$name:pause" '{"memory": {"limit": '$MEM'}}' sleep 600
+  rt create --bundle "$work" --pid-file "$work/pid" c1 >"$work/log" 2>&1 || fail "create: $(oneline "$work/log")"
+  rt start c1 >"$work/log" 2>&1 || fail "start: $(oneline "$work/log")"
+  group=$(systemctl show -p ControlGroup --value "$unit")
+  rt pause c1 >"$work/log" 2>&1 || fail "pause: $(oneline "$work/log")"
+  expect_file "$CG/freezer$group/freezer.state" FROZEN
+  rt state c1 | grep -q '"status": *"paused"' || fail "state after pause: $(rt state c1 | tr '\n' ' ')"
+  rt resume c1 >"$work/log" 2>&1 || fail "resume: $(oneline "$work/log")"
+  expect_file "$CG/freezer$group/freezer.state" THAWED
+  rt ps c1 >"$work/ps" 2>&1 || fail "ps: $(oneline "$work/ps")"
+  grep -q "$(cat "$work/pid")" "$work/ps" || fail "ps does not list init: $(oneline "$work/ps")"
+  rt events --stats c1 >"$work/events" 2>&1 || fail "events --stats: $(oneline "$work/events")"
+  grep -q '"memory"' "$work/events" || fail "events --stats has no memory: $(oneline "$work/events")"
+  rt kill --all c1 KILL >"$work/log" 2>&1 || fail "kill --all: $(oneline "$work/log")"
+  pass "paused and resumed through $CG/freezer$group; ps, events --stats and kill --all worked"
+}
+
+# A second container for a unit that exists is refused, and leaves nothing.
+check_unit_exists() {
+  unit=lane-$name-dup.scope
+  new_bundle "system.slice:lane-$name:dup" '{}' sleep 600
+  rt create --bundle "$work" c1 >"$work/log" 2>&1 || fail "create: $(oneline "$work/log")"
+  if rt create --bundle "$work" c2 >"$work/log" 2>&1; then
+    [ "$name" = runc ] && skip "runc 1.1.5 takes an existing unit as its own (UnitExists is no error there)"
+    fail "a second create for $unit succeeded"
+  fi
+  grep -q "already exists" "$work/log" || fail "the error does not say the unit exists: $(oneline "$work/log")"
+  rt state c2 >/dev/null 2>&1 && fail "c2 is left in state"
+  [ "$(systemctl show -p ActiveState --value "$unit")" = active ] || fail "$unit is no longer active after the refused create"
+  pass "refused: $(oneline "$work/log")"
+}
+
+# A property systemd refuses (BlockIOWeight 5, under its 10) fails create with
+# systemd's words (oci-run names the config field too), and leaves no unit,
+# no cgroup and no state.
+check_property_rejected() {
+  unit=lane-$name-bad.scope
+  new_bundle "system.slice:lane-$name:bad" '{"blockIO": {"weight": 5}}' sleep 600
+  rt create --bundle "$work" c1 >"$work/log" 2>&1 && fail "create with BlockIOWeight 5 succeeded"
+  grep -q "BlockIOWeight is out of range" "$work/log" || fail "the error does not give systemd's reason: $(oneline "$work/log")"
+  [ "$name" = runc ] || grep -q "linux.resources.blockIO.weight" "$work/log" || fail "the error does not name the field: $(oneline "$work/log")"
+  [ "$(systemctl show -p LoadState --value "$unit")" = not-found ] || fail "$unit is left: $(systemctl show -p ActiveState "$unit")"
+  [ -z "$(rt list -q 2>/dev/null)" ] || fail "state is left: $(rt list -q | tr '\n' ' ')"
+  for h in systemd memory pids freezer; do [ ! -d "$CG/$h/system.slice/$unit" ] || fail "$CG/$h/system.slice/$unit is left"; done
+  pass "refused, nothing left: $(oneline "$work/log")"
+}
+
+# podman with cgroup_manager "systemd" runs a container with the runtime
+# (through a wrapper: podman passes no --root): conmon calls it with
+# --systemd-cgroup and cgroupsPath machine.slice:libpod:ID.
+check_podman_systemd() {
+  command -v podman >/dev/null || skip "podman is not installed in the lane's rootfs"
+  printf '#!/bin/sh\nexec %s --root %s "$@"\n' "$runtime" "$work/rr" >"$work/wrapper"
+  chmod +x "$work/wrapper"
+  pm() { podman --root "$work/root" --runroot "$work/run" --tmpdir "$work/tmp" --storage-driver vfs --cgroup-manager systemd \
+    --events-backend file --runtime "$work/wrapper" "$@"; }
+  tar -C /lane/busybox -c . | pm import - lane-busybox >"$work/log" 2>&1 || fail "podman import: $(oneline "$work/log")"
+  pm run -d --name c1 --network none lane-busybox sleep 600 >"$work/cid" 2>"$work/log" || fail "podman run -d: $(oneline "$work/log")"
+  cid=$(cat "$work/cid")
+  unit=libpod-$cid.scope
+  [ "$(systemctl show -p ActiveState --value "$unit")" = active ] || fail "$unit is not active: $(systemctl list-units --no-legend 'libpod*' | tr '\n' ' ')"
+  group=$(systemctl show -p ControlGroup --value "$unit")
+  [ "$group" = "/machine.slice/$unit" ] || fail "ControlGroup of $unit is '$group'"
+  grep -q "\"cgroupDriver\": *\"systemd\"" "$work/rr/$cid/state.json" 2>/dev/null || [ "$name" = runc ] ||
+    fail "oci-run's state for $cid does not name the systemd driver"
+  output=$(pm run --rm --network none lane-busybox cat /proc/self/cgroup 2>&1) || fail "podman run: $output"
+  case "$output" in *machine.slice/libpod-*.scope*) ;; *) fail "the container's /proc/self/cgroup has no libpod scope: $output" ;; esac
+  pm rm -f c1 >"$work/log" 2>&1 || fail "podman rm -f: $(oneline "$work/log")"
+  [ "$(systemctl show -p LoadState --value "$unit")" = not-found ] || fail "$unit is still loaded after podman rm"
+  pass "podman ran $unit in machine.slice, and removed it"
+}
+
+# ---- helpers -----------------------------------------------------------------
+
+result() {
+  printf '%s %s\n' "$1" "$(printf '%s' "$2" | tr '\n' ' ' | cut -c1-1000)" >"$work/result"
+  exit 0
+}
+pass() { result pass "$*"; }
+fail() { result fail "$*"; }
+skip() { result skip "$*"; }
+
+rt() { "$runtime" --systemd-cgroup --root "$work/state" "$@"; }
+
+oneline() { tr '\n' ' ' <"$1" | cut -c1-400; }
+
+expect_property() {
+  got=$(systemctl show -p "$2" --value "$1")
+  [ "$got" = "$3" ] || fail "$1: $2 is '$got', expected '$3'"
+}
+
+expect_file() {
+  got=$(cat "$1" 2>&1)
+  [ "$got" = "$2" ] || fail "$1 is '$got', expected '$2'"
+}
+
+json_string() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
+
+# $work/config.json: spec's with the cgroupsPath ("" for none), the resources (a JSON object on one line) and args.
+new_bundle() {
+  cgpath=$1 resources=$2
+  shift 2
+  args=
+  for a in "$@"; do args="$args${args:+, }$(json_string "$a")"; done
+  sed -e '/^    "args": \[$/,/^    \],$/c\    "args": ['"$(printf '%s' "$args" | sed 's/\\/\\\\/g')"'],' \
+    -e '/^    "resources": {$/,/^    },$/c\    "resources": '"$resources"',' \
+    -e 's|"path": "rootfs"|"path": "/lane/busybox"|' \
+    "$base/config.json" >"$work/config.json"
+  if [ -n "$cgpath" ]; then sed -i 's|^  "linux": {$|  "linux": {\n    "cgroupsPath": "'"$cgpath"'",|' "$work/config.json"; fi
+}
+
+clear_after() {
+  for left in $("$1" --systemd-cgroup --root "$2/state" list -q 2>/dev/null); do
+    "$1" --systemd-cgroup --root "$2/state" delete --force "$left" >/dev/null 2>&1 || true
+  done
+  systemctl reset-failed >/dev/null 2>&1 || true
+  rm -rf "$2"
+}
+
+# ---- running -----------------------------------------------------------------
+
+base=$(mktemp -d)
+"$1" spec --bundle "$base" || { echo "LANE-RESULT $(basename "$1") spec fail cannot write spec's config"; exit 1; }
+for runtime in "$@"; do
+  name=$(basename "$runtime")
+  for check in $CHECKS; do
+    work=$(mktemp -d)
+    ( check_$check ) </dev/null >"$work/out" 2>&1
+    if [ -f "$work/result" ]; then line=$(cat "$work/result"); else line="fail the check ended without a result: $(oneline "$work/out")"; fi
+    echo "LANE-RESULT $name $check $line"
+    clear_after "$runtime" "$work"
+  done
+done
+rm -rf "$base"
