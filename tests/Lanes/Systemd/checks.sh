@@ -210,7 +210,8 @@ expect_file() {
 
 json_string() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
 
-# $work/config.json: spec's with the cgroupsPath ("" for none), the resources (a JSON object on one line) and args.
+# $work/config.json: spec's with the cgroupsPath ("" for none), the resources (a JSON object on one line) and
+# args; without spec's terminal (a check has none to give it, and create would refuse it without a console socket).
 new_bundle() {
   cgpath=$1 resources=$2
   shift 2
@@ -219,6 +220,7 @@ new_bundle() {
   sed -e '/^    "args": \[$/,/^    \],$/c\    "args": ['"$(printf '%s' "$args" | sed 's/\\/\\\\/g')"'],' \
     -e '/^    "resources": {$/,/^    },$/c\    "resources": '"$resources"',' \
     -e 's|"path": "rootfs"|"path": "/lane/busybox"|' \
+    -e 's|^    "terminal": true,$|    "terminal": false,|' \
     "$base/config.json" >"$work/config.json"
   if [ -n "$cgpath" ]; then sed -i 's|^  "linux": {$|  "linux": {\n    "cgroupsPath": "'"$cgpath"'",|' "$work/config.json"; fi
 }
