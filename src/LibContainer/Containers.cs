@@ -68,7 +68,7 @@ public sealed class Containers(string root, Action<string>? warn = null, Action<
                 debug($"unknown seccomp syscall \"{name}\" ignored");
         var rootfs = Path.GetFullPath(spec.Root!.Path!, bundle);
         if (!Directory.Exists(rootfs)) throw new ContainerError($"root.path: the root filesystem {rootfs} does not exist");
-        using var consoleSocket = ConsoleFor(spec, options, detach: startReader is null, out var console);
+        using var consoleSocket = ConsoleFor(spec.Process?.Terminal == true, detach: startReader is null, options.ConsoleSocket, options.Console, "`run`", out var console);
         var namespaced = spawned.Bootstrap(BootstrapMessage.From(spec), spec.Process?.OomScoreAdj); // init makes its namespaces while the cgroup is made
 
         var layout = CgroupLayout.Detect();
@@ -150,22 +150,23 @@ public sealed class Containers(string root, Action<string>? warn = null, Action<
     }
 
     /// <summary>
-    /// process.terminal: who takes the pty's master (`console`), after runc's checks. A console
-    /// socket is connected now, before anything is made; it is returned to be disposed.
+    /// process.terminal: who takes the pty's master (`console`), after runc's checks: with `detach`
+    /// the console socket, connected now, before anything is made (returned to be disposed); in the
+    /// foreground the caller's receiver (its own terminal). Create, run and exec alike.
     /// </summary>
-    private static Terminal.ConsoleSocket? ConsoleFor(RuntimeSpec spec, CreateOptions options, bool detach, out Terminal.IConsoleReceiver? console)
+    private static Terminal.ConsoleSocket? ConsoleFor(bool terminal, bool detach, string? consoleSocket, Terminal.IConsoleReceiver? foreground,
+        string who, out Terminal.IConsoleReceiver? console)
     {
-        var terminal = spec.Process?.Terminal == true;
-        Terminal.TerminalRules.Check(terminal, detach, options.ConsoleSocket);
+        Terminal.TerminalRules.Check(terminal, detach, consoleSocket);
         console = null;
         if (!terminal) return null;
         if (detach)
         {
-            var socket = Terminal.ConsoleSocket.Connect(options.ConsoleSocket!);
+            var socket = Terminal.ConsoleSocket.Connect(consoleSocket!);
             console = socket;
             return socket;
         }
-        console = options.Console ?? throw new ContainerError("process.terminal: `run` in the foreground was given nothing to attach the pty to");
+        console = foreground ?? throw new ContainerError($"process.terminal: {who} in the foreground was given nothing to attach the pty to");
         return null;
     }
 
@@ -448,7 +449,7 @@ public sealed class Containers(string root, Action<string>? warn = null, Action<
             // The container's own config, for its seccomp profile and, without --process, its process.
             var spec = SpecLoader.Load(state.Bundle).Spec;
             var process = ExecProcessOf(request, spec);
-            using var consoleSocket = ExecConsole(process, request, out var console);
+            using var consoleSocket = ConsoleFor(process.Terminal, request.Detach, request.ConsoleSocket, request.Console, "exec", out var console);
             using var init = PidFd.Open(state.Pid, state.PidStartTime) ?? throw new ContainerError("cannot exec in a stopped container");
             int lastCap;
             using (var hostProc = ProcFs.OpenHost()) lastCap = Security.Capabilities.LastCap(hostProc);
@@ -470,7 +471,7 @@ public sealed class Containers(string root, Action<string>? warn = null, Action<
         onStarted?.Invoke(pid);
         int status = 0;
         Syscall.Check(Syscall.Retry(() => LibC.waitpid(pid, out status, 0)), "wait for the process");
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+        return AsShellStatus(status);
     }
 
     /// <summary>
@@ -496,22 +497,6 @@ public sealed class Containers(string root, Action<string>? warn = null, Action<
         return initDirectory == directory || initDirectory.StartsWith(directory + "/", StringComparison.Ordinal)
             ? container with { V2Directory = initDirectory }
             : container;
-    }
-
-    /// <summary>An exec's process.terminal: runc's checks, then the console socket (connected now) or exec's own terminal.</summary>
-    private static Terminal.ConsoleSocket? ExecConsole(Spec.Process process, ExecRequest request, out Terminal.IConsoleReceiver? console)
-    {
-        Terminal.TerminalRules.Check(process.Terminal, request.Detach, request.ConsoleSocket);
-        console = null;
-        if (!process.Terminal) return null;
-        if (request.Detach)
-        {
-            var socket = Terminal.ConsoleSocket.Connect(request.ConsoleSocket!);
-            console = socket;
-            return socket;
-        }
-        console = request.Console ?? throw new ContainerError("process.terminal: exec in the foreground was given nothing to attach the pty to");
-        return null;
     }
 
     /// <summary>The process file as it is, or config.json's process changed as the request says; checked either way.</summary>
@@ -548,13 +533,16 @@ public sealed class Containers(string root, Action<string>? warn = null, Action<
             Syscall.Check(Syscall.Retry(() => LibC.waitpid(pid, out status, 0)), "wait for the container");
             // A failed startContainer hook: init wrote its reason to exec.fifo instead of "0".
             if (reader is not null && ReadRest(reader) is ['E', .. var message]) throw new ContainerError(message);
-            return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+            return AsShellStatus(status);
         }
         finally
         {
             if (!keep) Delete(options.Id, force: true);
         }
     }
+
+    /// <summary>A wait status as a shell reports it: the exit code, or 128 plus the signal.</summary>
+    private static int AsShellStatus(int status) => (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
 
     private static OciState ToOciState(ContainerState state, ContainerStatus status, string owner) => new()
     {

@@ -5,15 +5,6 @@ namespace OciRun.IntegrationTests;
 /// <summary>Bad input: exit status 1, one line that says what is wrong, and nothing left behind.</summary>
 public sealed class BadInputTests : ContainerTest
 {
-    private void ShouldFailCleanly(RunResult result, string id, params string[] mentions)
-    {
-        result.ExitCode.Should().Be(1, result.ToString());
-        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Should().HaveCount(1, $"one line, no stack trace: {result}");
-        foreach (var m in mentions) lines[0].Should().Contain(m);
-        Directory.Exists(Path.Combine(Runtime.Root, id)).Should().BeFalse("a failed command leaves no state behind");
-        CgroupDirs(id).Should().BeEmpty("a failed create leaves no cgroup behind");
-    }
 
     private RunResult Create(Bundle bundle, string id) => Runtime.Run("create", "--bundle", bundle.Dir, id);
 

@@ -603,13 +603,4 @@ public sealed class SeccompTests : ContainerTest
     private static RunResult RunWith(string binary, string root, Bundle bundle, string id) =>
         Runtime.Shell($"exec '{binary}' --root '{root}' run --bundle '{bundle.Write().Dir}' '{id}' </dev/null");
 
-    private void ShouldFailCleanly(RunResult result, string id, params string[] mentions)
-    {
-        result.ExitCode.Should().Be(1, result.ToString());
-        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Should().HaveCount(1, $"one line, no stack trace: {result}");
-        foreach (var m in mentions) lines[0].Should().Contain(m);
-        Directory.Exists(Path.Combine(Runtime.Root, id)).Should().BeFalse("a failed create leaves no state behind");
-        CgroupDirs(id).Should().BeEmpty("a failed create leaves no cgroup behind");
-    }
 }

@@ -246,15 +246,6 @@ public sealed partial class UserNamespaceTests : ContainerTest
 
     // ---- bad input ----
 
-    private void ShouldFailCleanly(RunResult result, string id, params string[] mentions)
-    {
-        result.ExitCode.Should().Be(1, result.ToString());
-        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Should().HaveCount(1, $"one line, no stack trace: {result}");
-        foreach (var m in mentions) lines[0].Should().Contain(m);
-        Directory.Exists(Path.Combine(Runtime.Root, id)).Should().BeFalse("a failed create leaves no state behind");
-        CgroupDirs(id).Should().BeEmpty("a failed create leaves no cgroup behind");
-    }
 
     [RootFact]
     public void A_rootfs_the_containers_root_cannot_reach_is_explained_and_leaves_nothing_behind()

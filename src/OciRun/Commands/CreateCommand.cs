@@ -17,13 +17,15 @@ public static class CreateFlags
     // Last: static fields are set in the order they are written, and this one lists those above.
     public static readonly Flag[] All = [Bundle, PidFile, NoPivot, PreserveFds, ConsoleSocket, PidfdSocket, NoNewKeyring];
 
+    /// <summary>--preserve-fds plus systemd's socket-activation fds ($LISTEN_FDS), which go through as with runc (create, run, exec).</summary>
+    public static int WithListenFds(int preserveFds) =>
+        int.TryParse(Environment.GetEnvironmentVariable("LISTEN_FDS"), out var listen) && listen > 0 ? preserveFds + listen : preserveFds;
+
     public static CreateOptions Read(Invocation call)
     {
         if (call.Get(PidfdSocket) is not null)
             throw new ContainerError($"--{PidfdSocket.Name}: not supported yet");
-        var preserve = call.Get(PreserveFds);
-        if (int.TryParse(Environment.GetEnvironmentVariable("LISTEN_FDS"), out var listen) && listen > 0)
-            preserve += listen; // systemd socket activation fds go through, as with runc
+        var preserve = WithListenFds(call.Get(PreserveFds));
         // As with runc, an empty --bundle is the current directory and an empty --pid-file none.
         var bundle = call.Get(Bundle) is { Length: > 0 } given ? given : ".";
         return new CreateOptions(call.Id, bundle)

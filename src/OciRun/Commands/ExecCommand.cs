@@ -43,32 +43,21 @@ public static partial class ExecCommand
     {
         var request = Read(call);
         if (request.Detach) return call.Containers.Exec(request);
-        // Signals sent to `oci-run exec` go to the process, as with runc.
+        // Signals sent to `oci-run exec` go to the process, as with runc. It is exec's own child until
+        // it is waited for, so its PID cannot be reused meanwhile.
         var pid = 0;
-        var forwarders = new List<PosixSignalRegistration>();
-        foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT })
-            forwarders.Add(PosixSignalRegistration.Create(signal, ctx =>
-            {
-                ctx.Cancel = true;
-                if (pid > 0) Kill(pid, SignalNumber(ctx.Signal));
-            }));
+        using var forwarded = new ForwardedSignals(signal =>
+        {
+            if (pid > 0) Kill(pid, signal);
+        });
         // With a terminal, the process's pty is attached to this terminal (raw mode until the end).
         using var console = new LibContainer.Terminal.ConsoleProxy(input: 0, output: 1);
-        try
-        {
-            return call.Containers.Exec(request with { Console = console }, started => pid = started);
-        }
-        finally
-        {
-            foreach (var f in forwarders) f.Dispose();
-        }
+        return call.Containers.Exec(request with { Console = console }, started => pid = started);
     }
 
     public static ExecRequest Read(Invocation call)
     {
-        var preserve = call.Get(PreserveFds);
-        if (int.TryParse(Environment.GetEnvironmentVariable("LISTEN_FDS"), out var listen) && listen > 0)
-            preserve += listen; // systemd socket activation fds go through, as with runc
+        var preserve = CreateFlags.WithListenFds(call.Get(PreserveFds));
         bool? noNewPrivs = call.IsSet(NoNewPrivs) ? call.Get(NoNewPrivs) : null;
         return new ExecRequest(call.Id)
         {
@@ -92,15 +81,6 @@ public static partial class ExecCommand
         };
     }
 
-    // The process is exec's own child until it is waited for, so its PID cannot be reused meanwhile.
     [LibraryImport("libc", EntryPoint = "kill")]
     private static partial int Kill(int pid, int signal);
-
-    private static int SignalNumber(PosixSignal signal) => signal switch
-    {
-        PosixSignal.SIGHUP => 1,
-        PosixSignal.SIGINT => 2,
-        PosixSignal.SIGQUIT => 3,
-        _ => 15,
-    };
 }

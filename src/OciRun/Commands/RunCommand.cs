@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using OciRun.CommandLine;
 
 namespace OciRun.Commands;
@@ -28,35 +27,13 @@ public static class RunCommand
             return 0;
         }
         // Signals sent to `oci-run run` go to the container, as with runc.
-        var forwarders = new List<PosixSignalRegistration>();
         var initPid = 0;
-        foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT })
-            forwarders.Add(PosixSignalRegistration.Create(signal, ctx =>
-            {
-                ctx.Cancel = true;
-                if (initPid == 0) return;
-                // Best effort: an exception escaping this signal thread would end `run` past the CLI's
-                // error boundary, and the usual reason for a failure is that the container is gone.
-                try { containers.Kill(options.Id, SignalNumber(ctx.Signal), all: false); }
-                catch (Exception) { /* already gone */ }
-            }));
+        using var forwarded = new ForwardedSignals(signal =>
+        {
+            if (initPid != 0) containers.Kill(options.Id, signal, all: false);
+        });
         // With process.terminal, the container's pty is attached to this terminal (raw mode until the end).
         using var console = new LibContainer.Terminal.ConsoleProxy(input: 0, output: 1);
-        try
-        {
-            return containers.Run(options with { Console = console }, call.Get(Keep), pid => initPid = pid);
-        }
-        finally
-        {
-            foreach (var f in forwarders) f.Dispose();
-        }
+        return containers.Run(options with { Console = console }, call.Get(Keep), pid => initPid = pid);
     }
-
-    private static int SignalNumber(PosixSignal signal) => signal switch
-    {
-        PosixSignal.SIGHUP => 1,
-        PosixSignal.SIGINT => 2,
-        PosixSignal.SIGQUIT => 3,
-        _ => 15,
-    };
 }

@@ -96,6 +96,17 @@ public abstract class ContainerTest : IDisposable
         catch (IOException) { return true; }
     }
 
+    /// <summary>Bad input: exit status 1, one line on stderr naming what is wrong, no state directory and no cgroup left.</summary>
+    protected void ShouldFailCleanly(RunResult result, string id, params string[] mentions)
+    {
+        result.ExitCode.Should().Be(1, result.ToString());
+        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(1, $"one line, no stack trace: {result}");
+        foreach (var m in mentions) lines[0].Should().Contain(m);
+        Directory.Exists(Path.Combine(Runtime.Root, id)).Should().BeFalse("a failed command leaves no state behind");
+        CgroupDirs(id).Should().BeEmpty("a failed command leaves no cgroup behind");
+    }
+
     /// <summary>Host directories of a container's cgroup that exist now, in every hierarchy the host mounts.</summary>
     protected static List<string> CgroupDirs(string id) => HostCgroups.ExistingDirs($"/{CgroupParent}/{id}");
 
