@@ -24,19 +24,32 @@ public sealed class SystemdManagerTests
 
         public BusError? StartTransientUnit(string name, IReadOnlyList<UnitProperty> properties) => Record("Start", name, properties);
         public BusError? SetUnitProperties(string name, IReadOnlyList<UnitProperty> properties) => Record("Set", name, properties);
+        public IReadOnlyList<UnitProperty> ReadUnitProperties(string name, IReadOnlyList<UnitProperty> properties)
+        {
+            Record("Read", name, properties);
+            return [.. properties.Where(p => Current.ContainsKey(p.Name)).Select(p => new UnitProperty(p.Name, Current[p.Name]))];
+        }
+
+        // What ReadUnitProperties answers: the unit's values before a change.
+        public Dictionary<string, UnitValue> Current { get; } = [];
+
         public BusError? StopUnit(string name) => Record("Stop", name);
         public BusError? ResetFailedUnit(string name) => Record("ResetFailed", name);
         public void Dispose() { }
     }
 
-    private sealed class RecordingManager(List<string> calls) : ICgroupManager
+    private sealed class RecordingManager(List<string> calls, string? refuseUpdate = null) : ICgroupManager
     {
         public string Driver => "recording";
         public IReadOnlyDictionary<string, string> Paths { get; } = new Dictionary<string, string> { ["memory"] = "/m/system.slice/p-n.scope" };
         public CgroupPlacement Placement => new([], null);
         public void Create() => calls.Add("files: create");
         public void SetResources(Resources? resources) => calls.Add("files: set");
-        public void Update(Resources resources) => calls.Add("files: update");
+        public void Update(Resources resources)
+        {
+            calls.Add("files: update");
+            if (refuseUpdate is not null) throw new ContainerError(refuseUpdate);
+        }
         public IReadOnlyList<int> Pids() => [];
         public void Destroy() => calls.Add("files: destroy");
         public bool Exists() => true;
@@ -100,11 +113,49 @@ public sealed class SystemdManagerTests
     }
 
     [Fact]
-    public void Update_sets_the_properties_then_the_files()
+    public void Update_reads_what_it_changes_then_sets_the_properties_then_the_files()
     {
         var manager = new SystemdManager("p-n.scope", new RecordingManager(_bus.Calls), v2: true, () => _bus, facts: v => new SystemdFacts(v, "", _ => true));
         manager.Update(Memory);
-        _bus.Calls.Should().Equal("Set p-n.scope MemoryMax=t 1048576; TasksMax=t 10", "files: update");
+        _bus.Calls.Should().Equal("Read p-n.scope MemoryMax=t 1048576; TasksMax=t 10", "Set p-n.scope MemoryMax=t 1048576; TasksMax=t 10", "files: update");
+    }
+
+    [Fact]
+    public void A_refused_file_write_in_update_gives_the_unit_back_its_values()
+    {
+        _bus.Current["MemoryMax"] = new UInt64Value(ulong.MaxValue);
+        _bus.Current["TasksMax"] = new UInt64Value(40);
+        var manager = new SystemdManager("p-n.scope", new RecordingManager(_bus.Calls, refuseUpdate: "linux.resources.memory.limit: write memory.max: Device or resource busy"),
+            v2: true, () => _bus, facts: v => new SystemdFacts(v, "", _ => true));
+        var act = () => manager.Update(Memory);
+        act.Should().Throw<ContainerError>().WithMessage("linux.resources.memory.limit: write memory.max*");
+        _bus.Calls.Should().Equal(
+            "Read p-n.scope MemoryMax=t 1048576; TasksMax=t 10",
+            "Set p-n.scope MemoryMax=t 1048576; TasksMax=t 10",
+            "files: update",
+            "Set p-n.scope MemoryMax=t 18446744073709551615; TasksMax=t 40");
+    }
+
+    [Fact]
+    public void A_property_refused_in_update_gives_the_unit_back_its_values_and_writes_no_file()
+    {
+        _bus.Current["MemoryMax"] = new UInt64Value(2 << 20);
+        _bus.Errors["Set"] = new(BusError.InvalidArgs, "Value specified in TasksMax is out of range");
+        var manager = new SystemdManager("p-n.scope", new RecordingManager(_bus.Calls), v2: true, () => _bus, facts: v => new SystemdFacts(v, "", _ => true));
+        var act = () => manager.Update(Memory);
+        act.Should().Throw<ContainerError>().WithMessage("linux.resources.pids.limit: systemd refused*");
+        _bus.Calls.Should().NotContain("files: update");
+        _bus.Calls[^1].Should().Be("Set p-n.scope MemoryMax=t 2097152");
+    }
+
+    [Fact]
+    public void A_refused_unified_key_is_named_as_the_unified_field()
+    {
+        _bus.Errors["Set"] = new(BusError.InvalidArgs, "Value specified in CPUWeight is out of range");
+        var manager = NewContainer(v2: true);
+        manager.Create();
+        var act = () => manager.SetResources(new Resources { Pids = new() { Limit = 10 }, Unified = new() { ["cpu.weight"] = "20000" } });
+        act.Should().Throw<ContainerError>().WithMessage("linux.resources.unified[\"cpu.weight\"]: systemd refused the unit p-n.scope's properties: Value specified in CPUWeight*");
     }
 
     [Fact]

@@ -148,3 +148,80 @@ public sealed class SystemdUnitPlanTests
         act.Should().Throw<ContainerError>().WithMessage("linux.resources.cpu.cpus*");
     }
 }
+
+public sealed class SystemdUnifiedPropertiesTests
+{
+    private static readonly SystemdFacts Systemd252 = new(252, "", _ => true);
+
+    private static List<string> Texts(IReadOnlyDictionary<string, string> unified, SystemdFacts? facts = null) =>
+        UnifiedProperties.Of(unified, facts ?? Systemd252).Select(p => $"{p.Property} <- {p.Field}").ToList();
+
+    [Fact]
+    public void Keys_systemd_has_properties_for_become_them_as_runc_converts_them()
+    {
+        Texts(new Dictionary<string, string>
+        {
+            ["cpu.weight"] = "300",
+            ["cpu.max"] = "50000 200000",
+            ["memory.high"] = " 1048576 ",
+            ["memory.max"] = "max",
+            ["memory.min"] = "4096",
+            ["memory.low"] = "8192",
+            ["memory.swap.max"] = "0",
+            ["pids.max"] = "max",
+            ["cpuset.cpus"] = "0-1",
+            ["cpuset.mems"] = "0",
+        }).Should().Equal(
+            "CPUQuotaPeriodUSec=t 200000 <- linux.resources.unified[\"cpu.max\"]",
+            "CPUQuotaPerSecUSec=t 250000 <- linux.resources.unified[\"cpu.max\"]",
+            "CPUWeight=t 300 <- linux.resources.unified[\"cpu.weight\"]",
+            "AllowedCPUs=ay [3] <- linux.resources.unified[\"cpuset.cpus\"]",
+            "AllowedMemoryNodes=ay [1] <- linux.resources.unified[\"cpuset.mems\"]",
+            "MemoryHigh=t 1048576 <- linux.resources.unified[\"memory.high\"]",
+            "MemoryLow=t 8192 <- linux.resources.unified[\"memory.low\"]",
+            "MemoryMax=t 18446744073709551615 <- linux.resources.unified[\"memory.max\"]",
+            "MemoryMin=t 4096 <- linux.resources.unified[\"memory.min\"]",
+            "MemorySwapMax=t 0 <- linux.resources.unified[\"memory.swap.max\"]",
+            "TasksMax=t 18446744073709551615 <- linux.resources.unified[\"pids.max\"]");
+    }
+
+    [Fact]
+    public void A_cpu_max_without_period_takes_the_default_one_and_max_is_no_quota()
+    {
+        Texts(new Dictionary<string, string> { ["cpu.max"] = "25000" }).Should().Equal(
+            "CPUQuotaPeriodUSec=t 100000 <- linux.resources.unified[\"cpu.max\"]",
+            "CPUQuotaPerSecUSec=t 250000 <- linux.resources.unified[\"cpu.max\"]");
+        Texts(new Dictionary<string, string> { ["cpu.max"] = "max" }).Should().Equal(
+            "CPUQuotaPeriodUSec=t 100000 <- linux.resources.unified[\"cpu.max\"]",
+            "CPUQuotaPerSecUSec=t 18446744073709551615 <- linux.resources.unified[\"cpu.max\"]");
+    }
+
+    [Fact]
+    public void Keys_without_a_property_are_left_to_the_files()
+    {
+        Texts(new Dictionary<string, string> { ["memory.oom.group"] = "1", ["io.weight"] = "default 100", ["hugetlb.2MB.max"] = "0" }).Should().BeEmpty();
+        Texts(new Dictionary<string, string> { ["cpuset.cpus"] = "0" }, Systemd252 with { Version = 243 }).Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("cpu.weight", "heavy")]
+    [InlineData("cpu.weight", "max")]
+    [InlineData("cpu.max", "1 2 3")]
+    [InlineData("cpu.max", "-1 100000")]
+    [InlineData("memory.max", "1G")]
+    [InlineData("pids.max", "-1")]
+    [InlineData("cpuset.cpus", "3-1")]
+    public void A_bad_value_names_its_key(string key, string value)
+    {
+        var act = () => UnifiedProperties.Of(new Dictionary<string, string> { [key] = value }, Systemd252);
+        act.Should().Throw<ContainerError>().WithMessage($"linux.resources.unified[\"{key}\"]: *");
+    }
+
+    [Fact]
+    public void Unified_keys_follow_the_other_properties_on_v2_only()
+    {
+        var r = new Resources { Pids = new() { Limit = 5 }, Unified = new() { ["memory.high"] = "4096" } };
+        UnitPlan.Resources(r, v2: true, Systemd252).Select(p => p.ToString()).Should().Equal("TasksMax=t 5", "MemoryHigh=t 4096");
+        UnitPlan.Resources(r, v2: false, Systemd252).Select(p => p.ToString()).Should().Equal("TasksMax=t 5");
+    }
+}

@@ -82,6 +82,38 @@ internal sealed class DBusSystemdBus : ISystemdBus
             WriteProperties(ref w, properties);
         });
 
+    public IReadOnlyList<UnitProperty> ReadUnitProperties(string name, IReadOnlyList<UnitProperty> properties)
+    {
+        var values = new List<UnitProperty>();
+        string? unitPath = null;
+        if (Call("GetUnit", "s", (ref MessageWriter w) => w.WriteString(name), reader => unitPath = reader.ReadObjectPathAsString()) is not null)
+            return values;
+        // The resource properties are on the unit type's interface (Scope or Slice).
+        var iface = "org.freedesktop.systemd1." + (name.EndsWith(".slice", StringComparison.Ordinal) ? "Slice" : "Scope");
+        foreach (var p in properties)
+        {
+            if (p.Value is not (UInt64Value or ByteArrayValue)) continue;
+            UnitValue? value = null;
+            var error = Call(unitPath!, "org.freedesktop.DBus.Properties", "Get", "ss", (ref MessageWriter w) =>
+            {
+                w.WriteString(iface);
+                w.WriteString(p.Name);
+            }, reader =>
+            {
+                // A variant: its signature, then the value.
+                var signature = reader.ReadSignatureAsString();
+                value = signature switch
+                {
+                    "t" => new UInt64Value(reader.ReadUInt64()),
+                    "ay" => new ByteArrayValue(reader.ReadArrayOfByte()),
+                    _ => null,
+                };
+            });
+            if (error is null && value is not null) values.Add(new(p.Name, value));
+        }
+        return values;
+    }
+
     public BusError? StopUnit(string name) => CallJob("StopUnit", "ss", (ref MessageWriter w) =>
     {
         w.WriteString(name);

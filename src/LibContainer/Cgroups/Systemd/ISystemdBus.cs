@@ -28,6 +28,13 @@ public interface ISystemdBus : IDisposable
     /// <summary>SetUnitProperties(name, runtime: true, properties).</summary>
     BusError? SetUnitProperties(string name, IReadOnlyList<UnitProperty> properties);
 
+    /// <summary>
+    /// The unit's current values of these properties (those of type t or ay,
+    /// the resource kinds update changes), to give them back when an update
+    /// fails; a property that cannot be read is left out.
+    /// </summary>
+    IReadOnlyList<UnitProperty> ReadUnitProperties(string name, IReadOnlyList<UnitProperty> properties);
+
     /// <summary>StopUnit(name, "replace") and its job's end.</summary>
     BusError? StopUnit(string name);
 

@@ -84,53 +84,54 @@ public sealed class SystemdManager : ICgroupManager
     public void SetResources(Resources? resources)
     {
         if (resources is null) return;
-        SetProperties(resources);
+        SetProperties(Plan(resources));
         _inner.SetResources(resources);
     }
 
+    /// <summary>
+    /// The properties, then the files. When systemd or a file refuses a value,
+    /// the unit gets back the values it had (the files restore themselves):
+    /// systemd rewrites its cgroups from its properties, and would otherwise
+    /// bring back a limit that update did not make.
+    /// </summary>
     public void Update(Resources resources)
     {
-        SetProperties(resources);
-        _inner.Update(resources);
+        var planned = Plan(resources);
+        var before = planned.Count == 0 ? [] : Bus.ReadUnitProperties(_unit, UnitPlan.PropertiesOf(planned));
+        try
+        {
+            SetProperties(planned);
+            _inner.Update(resources);
+        }
+        catch (ContainerError)
+        {
+            // Best effort: the error worth reporting is the first one.
+            if (before.Count > 0) Bus.SetUnitProperties(_unit, before);
+            throw;
+        }
     }
 
-    private void SetProperties(Resources resources)
+    private IReadOnlyList<PlannedProperty> Plan(Resources resources) => UnitPlan.PlannedResources(resources, _v2, _facts(Bus.Version), _warn);
+
+    private void SetProperties(IReadOnlyList<PlannedProperty> planned)
     {
-        var properties = UnitPlan.Resources(resources, _v2, _facts(Bus.Version), _warn);
-        if (properties.Count == 0) return;
-        if (Bus.SetUnitProperties(_unit, properties) is { } error)
-            throw new ContainerError($"{FieldsNamedIn(error.Message, properties)}: systemd refused the unit {_unit}'s properties: {error.Message} ({error.Name})");
+        if (planned.Count == 0) return;
+        if (Bus.SetUnitProperties(_unit, UnitPlan.PropertiesOf(planned)) is { } error)
+            throw new ContainerError($"{FieldsNamedIn(error.Message, planned)}: systemd refused the unit {_unit}'s properties: {error.Message} ({error.Name})");
     }
 
     /// <summary>The config fields behind the properties an error names (all sent, when it names none).</summary>
-    internal static string FieldsNamedIn(string message, IReadOnlyList<UnitProperty> properties)
+    internal static string FieldsNamedIn(string message, IReadOnlyList<PlannedProperty> planned)
     {
         var named = new List<string>();
         var all = new List<string>();
-        foreach (var p in properties)
+        foreach (var p in planned)
         {
-            var field = FieldOf(p.Name);
-            if (!all.Contains(field)) all.Add(field);
-            if (message.Contains(p.Name, StringComparison.Ordinal) && !named.Contains(field)) named.Add(field);
+            if (!all.Contains(p.Field)) all.Add(p.Field);
+            if (message.Contains(p.Property.Name, StringComparison.Ordinal) && !named.Contains(p.Field)) named.Add(p.Field);
         }
         return string.Join(", ", named.Count > 0 ? named : all);
     }
-
-    private static string FieldOf(string property) => property switch
-    {
-        "MemoryLimit" or "MemoryMax" => "linux.resources.memory.limit",
-        "MemoryLow" => "linux.resources.memory.reservation",
-        "MemorySwapMax" => "linux.resources.memory.swap",
-        "CPUShares" or "CPUWeight" => "linux.resources.cpu.shares",
-        "CPUQuotaPerSecUSec" => "linux.resources.cpu.quota",
-        "CPUQuotaPeriodUSec" => "linux.resources.cpu.period",
-        "AllowedCPUs" => "linux.resources.cpu.cpus",
-        "AllowedMemoryNodes" => "linux.resources.cpu.mems",
-        "BlockIOWeight" or "IOWeight" => "linux.resources.blockIO.weight",
-        "TasksMax" => "linux.resources.pids.limit",
-        "DevicePolicy" or "DeviceAllow" => "linux.resources.devices",
-        _ => property,
-    };
 
     public IReadOnlyList<int> Pids() => _inner.Pids();
 

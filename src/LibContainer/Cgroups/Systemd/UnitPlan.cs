@@ -40,66 +40,88 @@ public static class UnitPlan
     /// <summary>
     /// The resources as properties (runc's genV1/genV2ResourcesProperties):
     /// devices (when given), memory, CPU weight or shares, quota and period,
-    /// cpuset, tasks, I/O weight. Values keep runc's conversions.
+    /// cpuset, tasks, I/O weight, then on v2 the unified keys systemd has a
+    /// property for. Values keep runc's conversions.
     /// </summary>
-    public static IReadOnlyList<UnitProperty> Resources(Resources r, bool v2, SystemdFacts facts, Action<string>? warn = null)
+    public static IReadOnlyList<UnitProperty> Resources(Resources r, bool v2, SystemdFacts facts, Action<string>? warn = null) =>
+        PropertiesOf(PlannedResources(r, v2, facts, warn));
+
+    public static List<UnitProperty> PropertiesOf(IReadOnlyList<PlannedProperty> planned)
     {
-        var props = new List<UnitProperty>();
-        if (r.Devices is { } devices) props.AddRange(DeviceProperties(devices, facts, warn ?? (_ => { })));
+        var properties = new List<UnitProperty>(planned.Count);
+        foreach (var p in planned) properties.Add(p.Property);
+        return properties;
+    }
+
+    /// <summary>The same properties, each with the config field it comes from (for systemd's refusals).</summary>
+    public static IReadOnlyList<PlannedProperty> PlannedResources(Resources r, bool v2, SystemdFacts facts, Action<string>? warn = null)
+    {
+        var planned = new List<PlannedProperty>();
+        void Add(string field, UnitProperty property) => planned.Add(new(property, field));
+        void AddAll(string field, IEnumerable<UnitProperty> properties)
+        {
+            foreach (var p in properties) planned.Add(new(p, field));
+        }
+        const string memoryField = "linux.resources.memory", cpuField = "linux.resources.cpu";
+
+        if (r.Devices is { } devices) AddAll("linux.resources.devices", DeviceProperties(devices, facts, warn ?? (_ => { })));
 
         if (r.Memory?.Limit is { } memory and not 0)
-            props.Add(new(v2 ? "MemoryMax" : "MemoryLimit", new UInt64Value(Unsigned(memory))));
+            Add($"{memoryField}.limit", new(v2 ? "MemoryMax" : "MemoryLimit", new UInt64Value(Unsigned(memory))));
         if (v2 && r.Memory?.Reservation is { } low and not 0)
-            props.Add(new("MemoryLow", new UInt64Value(Unsigned(low))));
+            Add($"{memoryField}.reservation", new("MemoryLow", new UInt64Value(Unsigned(low))));
         if (v2 && r.Memory?.Swap is { } swap and not 0)
         {
             // v2's memory.swap.max is swap alone; the spec's is memory plus swap (runc's conversion).
             var limit = r.Memory.Limit ?? 0;
             var swapMax = swap == -1 ? ulong.MaxValue
                 : limit > 0 && swap >= limit ? (ulong)(swap - limit)
-                : throw new ContainerError($"linux.resources.memory.swap: {swap} must be -1 or at least memory.limit ({limit})");
-            props.Add(new("MemorySwapMax", new UInt64Value(swapMax)));
+                : throw new ContainerError($"{memoryField}.swap: {swap} must be -1 or at least memory.limit ({limit})");
+            Add($"{memoryField}.swap", new("MemorySwapMax", new UInt64Value(swapMax)));
         }
 
         if (r.Cpu?.Shares is { } shares and not 0)
-            props.Add(v2 ? new("CPUWeight", new UInt64Value(CpuLimits.WeightOfShares(shares))) : new("CPUShares", new UInt64Value(shares)));
-        AddCpuQuota(props, r.Cpu?.Quota ?? 0, r.Cpu?.Period ?? 0, facts);
+            Add($"{cpuField}.shares", v2 ? new UnitProperty("CPUWeight", new UInt64Value(CpuLimits.WeightOfShares(shares))) : new UnitProperty("CPUShares", new UInt64Value(shares)));
+        AddAll(r.Cpu?.Quota is null or 0 ? $"{cpuField}.period" : $"{cpuField}.quota", CpuQuota(r.Cpu?.Quota ?? 0, r.Cpu?.Period ?? 0, facts));
 
         if (r.BlockIO?.Weight is { } weight and not 0)
-            props.Add(v2 ? new("IOWeight", new UInt64Value(BlockIoLimits.IoWeightOf(weight))) : new("BlockIOWeight", new UInt64Value(weight)));
+            Add("linux.resources.blockIO.weight", v2 ? new UnitProperty("IOWeight", new UInt64Value(BlockIoLimits.IoWeightOf(weight))) : new UnitProperty("BlockIOWeight", new UInt64Value(weight)));
 
         if (r.Pids?.Limit is { } pids && (pids > 0 || pids == -1))
-            props.Add(new("TasksMax", new UInt64Value(Unsigned(pids))));
+            Add("linux.resources.pids.limit", new("TasksMax", new UInt64Value(Unsigned(pids))));
 
         if (facts.HasAllowedCpus)
         {
-            if (r.Cpu?.Cpus is { Length: > 0 } cpus) props.Add(new("AllowedCPUs", new ByteArrayValue(Mask(cpus, "linux.resources.cpu.cpus"))));
-            if (r.Cpu?.Mems is { Length: > 0 } mems) props.Add(new("AllowedMemoryNodes", new ByteArrayValue(Mask(mems, "linux.resources.cpu.mems"))));
+            if (r.Cpu?.Cpus is { Length: > 0 } cpus) Add($"{cpuField}.cpus", new("AllowedCPUs", new ByteArrayValue(Mask(cpus, $"{cpuField}.cpus"))));
+            if (r.Cpu?.Mems is { Length: > 0 } mems) Add($"{cpuField}.mems", new("AllowedMemoryNodes", new ByteArrayValue(Mask(mems, $"{cpuField}.mems"))));
         }
-        return props;
+
+        // v1 has no unified files (the cgroupfs writer refuses them where there is no v2 tree).
+        if (v2 && r.Unified is { } unified) planned.AddRange(UnifiedProperties.Of(unified, facts));
+        return planned;
     }
 
     // -1 (unlimited) is systemd's infinity, UINT64_MAX, as Go's uint64(-1) is in runc.
     private static ulong Unsigned(long value) => unchecked((ulong)value);
 
-    private const ulong DefaultCpuPeriod = 100_000;
+    internal const ulong DefaultCpuPeriod = 100_000;
 
     /// <summary>
     /// CPUQuotaPerSecUSec is quota per second of time, which systemd keeps as a
     /// whole percent: rounded up to 10 ms, as runc does, so the cgroup's own
     /// quota (written to the files after) fits under it. Infinity for no quota.
     /// </summary>
-    private static void AddCpuQuota(List<UnitProperty> props, long quota, ulong period, SystemdFacts facts)
+    internal static IEnumerable<UnitProperty> CpuQuota(long quota, ulong period, SystemdFacts facts)
     {
-        if (period != 0 && facts.HasCpuQuotaPeriod) props.Add(new("CPUQuotaPeriodUSec", new UInt64Value(period)));
-        if (quota == 0 && period == 0) return;
+        if (period != 0 && facts.HasCpuQuotaPeriod) yield return new("CPUQuotaPeriodUSec", new UInt64Value(period));
+        if (quota == 0 && period == 0) yield break;
         var perSecond = ulong.MaxValue;
         if (quota > 0)
         {
             perSecond = (ulong)quota * 1_000_000 / (period == 0 ? DefaultCpuPeriod : period);
             if (perSecond % 10_000 != 0) perSecond = (perSecond / 10_000 + 1) * 10_000;
         }
-        props.Add(new("CPUQuotaPerSecUSec", new UInt64Value(perSecond)));
+        yield return new("CPUQuotaPerSecUSec", new UInt64Value(perSecond));
     }
 
     /// <summary>"0-3,8" as systemd's mask: byte i bit j is CPU (or node) 8i+j, no trailing zero bytes.</summary>

@@ -70,3 +70,6 @@ public sealed record UnitProperty(string Name, UnitValue Value)
 {
     public override string ToString() => $"{Name}={Value.Text}";
 }
+
+/// <summary>A property the plan asks for, with the config field it comes from (named when systemd refuses it).</summary>
+public sealed record PlannedProperty(UnitProperty Property, string Field);
