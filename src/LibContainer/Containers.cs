@@ -434,7 +434,7 @@ public sealed class Containers(string root, Action<string>? warn = null, Action<
     public int Exec(ExecRequest request, Action<int>? onStarted = null)
     {
         StateStore.ValidateId(request.Id);
-        if (request.SubCgroups.Count > 0) throw new ContainerError("exec: --cgroup: sub-cgroups are not supported yet");
+        var subCgroups = SubCgroups.Parse(request.SubCgroups);
         if (request.PreserveFds < 0) throw new ContainerError("--preserve-fds must not be negative");
         int pid;
         using (var containerLock = _store.Lock(request.Id))
@@ -457,7 +457,10 @@ public sealed class Containers(string root, Action<string>? warn = null, Action<
                 ? new Security.Seccomp.SeccompCache(Security.Seccomp.SeccompCache.Under(_store.Root).Directory).GetOrCompile(Security.Seccomp.SeccompPlan.For(profile))
                 : null;
             var config = new ExecConfig(process, request.PreserveFds, lastCap, seccomp);
-            var placement = ExecPlacement(CgroupManagers.FromState(state.CgroupDriver, state.CgroupPaths).Placement, state.Pid);
+            // A sub-cgroup asked for is where the process goes; else init's cgroup (see ExecPlacement).
+            var placement = subCgroups.Count > 0
+                ? CgroupManagers.FromPaths(SubCgroups.Apply(state.CgroupPaths, subCgroups, Directory.Exists)).Placement
+                : ExecPlacement(CgroupManagers.FromState(state.CgroupDriver, state.CgroupPaths).Placement, state.Pid);
 
             using var rollback = new Rollback();
             var spawned = SpawnedInit.Spawn(rollback);

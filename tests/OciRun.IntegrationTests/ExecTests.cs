@@ -234,6 +234,78 @@ public sealed class ExecTests : ContainerTest
     }
 
     /// <summary>
+    /// `--cgroup memory:sub` puts the process in an existing sub-cgroup of the
+    /// container's memory cgroup and leaves it in the container's others; a PATH
+    /// alone is every hierarchy's sub-cgroup.
+    /// </summary>
+    [RootTheory]
+    [MemberData(nameof(Runtimes))]
+    public void The_process_goes_to_the_sub_cgroup_asked_for(string name)
+    {
+        var rt = RuntimeNamed(name);
+        var id = NewId();
+        using var container = Started(rt, id);
+        var init = InitPid(rt, id);
+        var initLines = File.ReadAllLines($"/proc/{init}/cgroup");
+        var memoryLine = initLines.FirstOrDefault(l => l.Split(':')[1].Split(',').Contains("memory"));
+        Skip.If(memoryLine is null, "the host has no v1 memory hierarchy");
+        var mounts = File.ReadAllLines("/proc/self/mountinfo").Select(l => l.Split(" - "))
+            .Where(p => p[1].StartsWith("cgroup")).Select(p => (Point: p[0].Split(' ')[4], Options: p[1].Split(' ')[2], V2: p[1].StartsWith("cgroup2"))).ToList();
+        // Each line's host directory: the hierarchy's mount point (same controllers, or cgroup2 for "0::") and the line's path.
+        string DirOf(string line)
+        {
+            var parts = line.Split(':', 3);
+            var mount = parts[0] == "0" ? mounts.First(m => m.V2) : mounts.First(m => !m.V2 && parts[1].Split(',').All(c => m.Options.Split(',').Contains(c)));
+            return mount.Point + parts[2];
+        }
+        var subs = initLines.Select(l => Path.Combine(DirOf(l), "sub")).ToList();
+        foreach (var dir in subs)
+        {
+            Directory.CreateDirectory(dir);
+            // A new v1 cpuset has no CPUs nor memory nodes, and takes no process until it has some.
+            foreach (var file in new[] { "cpuset.cpus", "cpuset.mems" })
+                if (File.Exists(Path.Combine(dir, file)))
+                    File.WriteAllText(Path.Combine(dir, file), File.ReadAllText(Path.Combine(Path.GetDirectoryName(dir)!, file)).Trim());
+        }
+        try
+        {
+            var pidFile = Path.Combine(Work, $"sub-{name}.pid");
+            Call(rt, ["exec", "--detach", "--pid-file", pidFile, "--cgroup", "memory:sub", id, "sleep", "300"], "</dev/null >/dev/null 2>&1").ExitCode.Should().Be(0);
+            var lines = File.ReadAllLines($"/proc/{int.Parse(File.ReadAllText(pidFile).Trim())}/cgroup");
+            lines.Should().HaveSameCount(initLines);
+            for (var i = 0; i < lines.Length; i++)
+                lines[i].Should().Be(initLines[i] == memoryLine ? memoryLine + "/sub" : initLines[i], "only the memory cgroup was asked for");
+
+            var errors = Path.Combine(Work, $"sub-{name}.err");
+            Call(rt, ["exec", "--detach", "--pid-file", pidFile, "--cgroup", "sub", id, "sleep", "300"], $"</dev/null >/dev/null 2>'{errors}'").ExitCode
+                .Should().Be(0, File.ReadAllText(errors));
+            File.ReadAllLines($"/proc/{int.Parse(File.ReadAllText(pidFile).Trim())}/cgroup").Should().Equal(initLines.Select(l => l + "/sub"), "a path alone is every hierarchy's");
+        }
+        finally
+        {
+            Call(rt, ["delete", "--force", id]);
+            foreach (var dir in subs) try { Directory.Delete(dir); } catch (IOException) { }
+        }
+    }
+
+    [RootFact]
+    public void A_sub_cgroup_outside_the_container_or_missing_is_refused_and_nothing_runs()
+    {
+        var rt = RuntimeNamed("oci-run");
+        var id = NewId();
+        using var container = Started(rt, id);
+        var marker = "/tmp/oci-run-sub-cgroup-marker-" + id;
+        string[] Touch(params string[] flags) => ["exec", .. flags, id, "touch", marker];
+
+        Call(rt, Touch("--cgroup", "../escape")).Stderr.Should().Contain("is not a cgroup below the container's");
+        Call(rt, Touch("--cgroup", "no-such-sub")).Stderr.Should().Contain("has no cgroup \"no-such-sub\"");
+        Call(rt, Touch("--cgroup", "nosuchcontroller:x")).Stderr.Should().Contain("no cgroup for the controller \"nosuchcontroller\"");
+        Call(rt, Touch("--cgroup", "a", "--cgroup", "b")).Stderr.Should().Contain("needs a CONTROLLER: prefix");
+        Call(rt, Touch("--cgroup", "a:b:c")).Stderr.Should().Contain("is not [CONTROLLER:]PATH");
+        Call(rt, ["exec", id, "ls", marker]).ExitCode.Should().NotBe(0, "no refused exec ran its process");
+    }
+
+    /// <summary>
     /// cgroup v2: when something inside the container moved init below the container's cgroup
     /// (systemd in the container does: the container's cgroup then takes no process), the exec'd
     /// process goes where init is, as runc 1.1 falls back to.
