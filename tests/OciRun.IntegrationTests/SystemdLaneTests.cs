@@ -5,9 +5,11 @@ namespace OciRun.IntegrationTests;
 /// <summary>
 /// The systemd cgroup driver against a real systemd: the checks of
 /// tests/Lanes/Systemd/checks.sh, run in one container with systemd as PID 1
-/// (the class fixture), with oci-run and, side by side, with runc.
+/// (the lane, the class fixture), with oci-run and, side by side, with runc.
+/// The same tests for each cgroup layout systemd may run on: one sealed class
+/// per layout's lane.
 /// </summary>
-public sealed class SystemdLaneTests(SystemdLane lane) : IClassFixture<SystemdLane>
+public abstract class SystemdLaneChecks<TLane>(TLane lane) : IClassFixture<TLane> where TLane : Lane
 {
     private const string OciRun = "oci-run";
     private const string Runc = "runc";
@@ -25,12 +27,7 @@ public sealed class SystemdLaneTests(SystemdLane lane) : IClassFixture<SystemdLa
     private const string PodmanSystemd = "podman_systemd";
     private static readonly string[] Checks = [ScopeProperties, DefaultUnit, NestedSlice, MemoryOom, PidsLimit, UpdateLive, PausePsEvents, UnitExists, PropertyRejected, PodmanSystemd];
 
-    private void Passes(string runtime, string check)
-    {
-        var result = lane.Result(runtime, check);
-        Skip.If(result.Status == "skip", result.Message);
-        result.Status.Should().Be("pass", $"{check} with {runtime}: {result.Message}");
-    }
+    protected void Passes(string runtime, string check) => lane.Passes(runtime, check);
 
     [RootFact]
     public void Systemd_runs_as_the_lane_containers_pid_1() => Passes("lane", "systemd_running");
@@ -102,4 +99,17 @@ public sealed class SystemdLaneTests(SystemdLane lane) : IClassFixture<SystemdLa
         lane.Reported.Where(r => r.Runtime != "lane").Select(r => r.Check).Distinct()
             .Should().BeSubsetOf(Checks, "each check in checks.sh needs a test per runtime in this class");
     }
+}
+
+/// <summary>The systemd lane on this host: systemd in a container sees the cgroup v1 hybrid layout.</summary>
+public sealed class SystemdLaneTests(SystemdLane lane) : SystemdLaneChecks<SystemdLane>(lane);
+
+/// <summary>
+/// The systemd lane on a pure cgroup v2 host: the same container, inside the
+/// cgroup v2 lane's VM (tests/Lanes/Systemd/lane.sh --cgroup-v2).
+/// </summary>
+public sealed class SystemdV2LaneTests(SystemdV2Lane lane) : SystemdLaneChecks<SystemdV2Lane>(lane)
+{
+    [RootFact]
+    public void The_lane_host_is_pure_cgroup_v2() => Passes("lane", "pure-v2");
 }

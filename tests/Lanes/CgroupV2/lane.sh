@@ -6,6 +6,8 @@
 #
 #   lane.sh [--timeout SECONDS] [SCRIPT [ARG...]]
 #
+# SCRIPT runs by its #! line when it is executable, else with sh.
+#
 # Without SCRIPT it runs checks.sh with artifacts/bin/oci-run (or $OCIRUN_BIN)
 # and runc, giving it the busybox rootfs prepare.sh made (and keeps).
 #
@@ -52,8 +54,10 @@ shift
 # The guest finds its init and job through the kernel's command line, split at spaces.
 case "$here$run" in *[[:space:]]*) echo "LANE-BOOT-ERROR the lane cannot run from a path with spaces: $here"; exit 125 ;; esac
 
+# An executable script runs by its #! line (the systemd lane's is bash), any other with sh.
 {
-  printf 'cd /\nexec sh'
+  printf 'cd /\nexec'
+  [ -x "$script" ] || printf ' sh'
   printf " '%s'" "$script" "$@" # the arguments are paths and names: no single quotes in them
   printf '\n'
 } >"$run/job"

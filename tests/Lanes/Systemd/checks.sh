@@ -13,11 +13,17 @@
 # $work (removed after it, with any container it left) and ends with pass,
 # fail or skip. Configs are oci-run's `spec` with args, cgroupsPath and
 # resources set, on the busybox rootfs in /lane/busybox.
+#
+# The same checks on both cgroup layouts systemd may have: hybrid v1 (lane.sh
+# on this host) and pure v2 (lane.sh --cgroup-v2). They differ in the unit
+# properties (MemoryLimit or MemoryMax, CPUShares or CPUWeight), the files
+# and where they are (a hierarchy per controller, or one directory).
 set -u
 
 CHECKS="${LANE_CHECKS:-scope_properties default_unit nested_slice memory_oom pids_limit update_live pause_ps_events unit_exists property_rejected podman_systemd}"
 MEM=67108864 # 64 MiB
 CG=/sys/fs/cgroup
+if [ "$(stat -fc %T $CG)" = cgroup2fs ]; then v2=1 MEMORY=MemoryMax; else v2= MEMORY=MemoryLimit; fi
 
 # ---- the checks ------------------------------------------------------------
 
@@ -30,23 +36,33 @@ check_scope_properties() {
   pid=$(cat "$work/pid")
   group=$(systemctl show -p ControlGroup --value "$unit")
   [ "$group" = "/system.slice/$unit" ] || fail "ControlGroup of $unit is '$group'"
-  grep -qx "$pid" "$CG/systemd$group/cgroup.procs" || fail "init $pid is not in $CG/systemd$group/cgroup.procs"
+  for dir in $(cgdirs "$group"); do
+    grep -qx "$pid" "$dir/cgroup.procs" || fail "init $pid is not in $dir/cgroup.procs"
+  done
   systemctl status "$unit" --no-pager >"$work/status" 2>&1
   grep -q "$pid" "$work/status" || fail "systemctl status $unit does not list init $pid: $(oneline "$work/status")"
-  expect_property "$unit" MemoryLimit $MEM
+  expect_property "$unit" $MEMORY $MEM
   expect_property "$unit" TasksMax 40
-  expect_property "$unit" CPUShares 512
   expect_property "$unit" CPUQuotaPerSecUSec 500ms
   expect_property "$unit" CPUQuotaPeriodUSec 100ms
-  expect_file "$CG/memory$group/memory.limit_in_bytes" $MEM
-  expect_file "$CG/pids$group/pids.max" 40
-  expect_file "$CG/cpu$group/cpu.cfs_quota_us" 50000 # cpu is a hierarchy of its own, or a link to cpu,cpuacct
-  grep -qx "$pid" "$CG/freezer$group/cgroup.procs" || fail "init $pid is not in the freezer cgroup $group"
+  expect_file "$(cgdir pids "$group")/pids.max" 40
+  if [ -n "$v2" ]; then
+    expect_property "$unit" CPUWeight 20 # shares 512 as runc converts them: 1 + (512 - 2) * 9999 / 262142
+    expect_file "$CG$group/memory.max" $MEM
+    expect_file "$CG$group/cpu.weight" 20
+    expect_file "$CG$group/cpu.max" "50000 100000"
+    cpu=CPUWeight
+  else
+    expect_property "$unit" CPUShares 512
+    expect_file "$CG/memory$group/memory.limit_in_bytes" $MEM
+    expect_file "$CG/cpu$group/cpu.cfs_quota_us" 50000 # cpu is a hierarchy of its own, or a link to cpu,cpuacct
+    cpu=CPUShares
+  fi
   rt delete --force c1 >"$work/log" 2>&1 || fail "delete: $(oneline "$work/log")"
   load=$(systemctl show -p LoadState --value "$unit")
   [ "$load" = not-found ] || fail "after delete $unit is $load: $(systemctl show -p ActiveState "$unit")"
-  for h in systemd memory pids freezer; do [ ! -d "$CG/$h$group" ] || fail "$CG/$h$group is still there after delete"; done
-  pass "$unit held init $pid with MemoryLimit, TasksMax, CPUShares and CPU quota set in systemd and the files; gone after delete"
+  for dir in $(cgdirs "$group"); do [ ! -d "$dir" ] || fail "$dir is still there after delete"; done
+  pass "$unit held init $pid with $MEMORY, TasksMax, $cpu and CPU quota set in systemd and the files; gone after delete"
 }
 
 # No cgroupsPath: runc's default unit, runc-ID.scope in system.slice.
@@ -76,7 +92,7 @@ check_memory_oom() {
   output=$(rt run --bundle "$work" c1 </dev/null 2>&1) || status=$?
   case "$output" in *survived*) fail "the hog survived a 32 MiB limit (status $status)" ;; esac
   [ "$status" -eq 137 ] || fail "run exited $status, not 137 (SIGKILL): $output"
-  pass "the hog was killed (status $status) at MemoryLimit 32 MiB"
+  pass "the hog was killed (status $status) at $MEMORY 32 MiB"
 }
 
 # A fork bomb stops at the unit's TasksMax. busybox sh exits when a fork
@@ -90,7 +106,7 @@ check_pids_limit() {
   expect_property "$unit" TasksMax 10
   tasks=$(systemctl show -p TasksCurrent --value "$unit")
   [ "$tasks" -le 10 ] && [ "$tasks" -ge 8 ] || fail "TasksCurrent is $tasks with TasksMax 10"
-  expect_file "$CG/pids$(systemctl show -p ControlGroup --value "$unit")/pids.max" 10
+  expect_file "$(cgdir pids "$(systemctl show -p ControlGroup --value "$unit")")/pids.max" 10
   pass "the bomb stopped at $tasks tasks (TasksMax 10)"
 }
 
@@ -101,12 +117,17 @@ check_update_live() {
   rt create --bundle "$work" c1 >"$work/log" 2>&1 || fail "create: $(oneline "$work/log")"
   rt update --memory 134217728 --pids-limit 60 --cpu-quota 20000 --cpu-period 100000 c1 >"$work/log" 2>&1 || fail "update: $(oneline "$work/log")"
   group=$(systemctl show -p ControlGroup --value "$unit")
-  expect_property "$unit" MemoryLimit 134217728
+  expect_property "$unit" $MEMORY 134217728
   expect_property "$unit" TasksMax 60
   expect_property "$unit" CPUQuotaPerSecUSec 200ms
-  expect_file "$CG/memory$group/memory.limit_in_bytes" 134217728
-  expect_file "$CG/pids$group/pids.max" 60
-  pass "MemoryLimit, TasksMax and CPUQuotaPerSecUSec of $unit and its files followed update"
+  if [ -n "$v2" ]; then
+    expect_file "$CG$group/memory.max" 134217728
+    expect_file "$CG$group/cpu.max" "20000 100000"
+  else
+    expect_file "$CG/memory$group/memory.limit_in_bytes" 134217728
+  fi
+  expect_file "$(cgdir pids "$group")/pids.max" 60
+  pass "$MEMORY, TasksMax and CPUQuotaPerSecUSec of $unit and its files followed update"
 }
 
 # pause/resume through the freezer of the scope's cgroup, ps and events --stats read it.
@@ -117,16 +138,16 @@ check_pause_ps_events() {
   rt start c1 >"$work/log" 2>&1 || fail "start: $(oneline "$work/log")"
   group=$(systemctl show -p ControlGroup --value "$unit")
   rt pause c1 >"$work/log" 2>&1 || fail "pause: $(oneline "$work/log")"
-  expect_file "$CG/freezer$group/freezer.state" FROZEN
+  expect_frozen "$group" yes
   rt state c1 | grep -q '"status": *"paused"' || fail "state after pause: $(rt state c1 | tr '\n' ' ')"
   rt resume c1 >"$work/log" 2>&1 || fail "resume: $(oneline "$work/log")"
-  expect_file "$CG/freezer$group/freezer.state" THAWED
+  expect_frozen "$group" no
   rt ps c1 >"$work/ps" 2>&1 || fail "ps: $(oneline "$work/ps")"
   grep -q "$(cat "$work/pid")" "$work/ps" || fail "ps does not list init: $(oneline "$work/ps")"
   rt events --stats c1 >"$work/events" 2>&1 || fail "events --stats: $(oneline "$work/events")"
   grep -q '"memory"' "$work/events" || fail "events --stats has no memory: $(oneline "$work/events")"
   rt kill --all c1 KILL >"$work/log" 2>&1 || fail "kill --all: $(oneline "$work/log")"
-  pass "paused and resumed through $CG/freezer$group; ps, events --stats and kill --all worked"
+  pass "paused and resumed through $(cgdir freezer "$group"); ps, events --stats and kill --all worked"
 }
 
 # A second container for a unit that exists is refused, and leaves nothing.
@@ -144,19 +165,26 @@ check_unit_exists() {
   pass "refused: $(oneline "$work/log")"
 }
 
-# A property systemd refuses (BlockIOWeight 5, under its 10) fails create with
-# systemd's words (oci-run names the config field too), and leaves no unit,
-# no cgroup and no state.
+# A property systemd refuses fails create with systemd's words (oci-run names
+# the config field too), and leaves no unit, no cgroup and no state. On v1
+# BlockIOWeight 5 (under its 10); on v2 oci-run refuses that weight itself
+# before systemd, so there a unified cpu.weight of 20000, which the driver
+# passes on as CPUWeight (systemd's range ends at 10000).
 check_property_rejected() {
   unit=lane-$name-bad.scope
-  new_bundle "system.slice:lane-$name:bad" '{"blockIO": {"weight": 5}}' sleep 600
-  rt create --bundle "$work" c1 >"$work/log" 2>&1 && fail "create with BlockIOWeight 5 succeeded"
-  grep -q "BlockIOWeight is out of range" "$work/log" || fail "the error does not give systemd's reason: $(oneline "$work/log")"
-  [ "$name" = runc ] || grep -q "linux.resources.blockIO.weight" "$work/log" || fail "the error does not name the field: $(oneline "$work/log")"
+  if [ -n "$v2" ]; then
+    property=CPUWeight resources='{"unified": {"cpu.weight": "20000"}}' field=linux.resources.unified
+  else
+    property=BlockIOWeight resources='{"blockIO": {"weight": 5}}' field=linux.resources.blockIO.weight
+  fi
+  new_bundle "system.slice:lane-$name:bad" "$resources" sleep 600
+  rt create --bundle "$work" c1 >"$work/log" 2>&1 && fail "create with $resources succeeded"
+  grep -q "$property is out of range" "$work/log" || fail "the error does not give systemd's reason: $(oneline "$work/log")"
+  [ "$name" = runc ] || grep -q "$field" "$work/log" || fail "the error does not name $field: $(oneline "$work/log")"
   [ "$(systemctl show -p LoadState --value "$unit")" = not-found ] || fail "$unit is left: $(systemctl show -p ActiveState "$unit")"
   [ -z "$(rt list -q 2>/dev/null)" ] || fail "state is left: $(rt list -q | tr '\n' ' ')"
-  for h in systemd memory pids freezer; do [ ! -d "$CG/$h/system.slice/$unit" ] || fail "$CG/$h/system.slice/$unit is left"; done
-  pass "refused, nothing left: $(oneline "$work/log")"
+  for dir in $(cgdirs "/system.slice/$unit"); do [ ! -d "$dir" ] || fail "$dir is left"; done
+  pass "refused, nothing left: $(grep "$property is out of range" "$work/log" | tr '\n' ' ' | cut -c1-400)" # without runc's warnings
 }
 
 # podman with cgroup_manager "systemd" runs a container with the runtime
@@ -177,7 +205,8 @@ check_podman_systemd() {
   [ "$group" = "/machine.slice/$unit" ] || fail "ControlGroup of $unit is '$group'"
   grep -q "\"cgroupDriver\": *\"systemd\"" "$work/rr/$cid/state.json" 2>/dev/null || [ "$name" = runc ] ||
     fail "oci-run's state for $cid does not name the systemd driver"
-  output=$(pm run --rm --network none lane-busybox cat /proc/self/cgroup 2>&1) || fail "podman run: $output"
+  # On v2 podman gives a container a private cgroup namespace (its /proc/self/cgroup says 0::/) unless told otherwise.
+  output=$(pm run --rm --network none ${v2:+--cgroupns host} lane-busybox cat /proc/self/cgroup 2>&1) || fail "podman run: $output"
   case "$output" in *machine.slice/libpod-*.scope*) ;; *) fail "the container's /proc/self/cgroup has no libpod scope: $output" ;; esac
   pm rm -f c1 >"$work/log" 2>&1 || fail "podman rm -f: $(oneline "$work/log")"
   [ "$(systemctl show -p LoadState --value "$unit")" = not-found ] || fail "$unit is still loaded after podman rm"
@@ -208,6 +237,25 @@ expect_file() {
   [ "$got" = "$2" ] || fail "$1 is '$got', expected '$2'"
 }
 
+# The directory of a group (as systemd's ControlGroup gives it) for a controller:
+# in the controller's hierarchy on v1, the one directory on v2.
+cgdir() { if [ -n "$v2" ]; then echo "$CG$2"; else echo "$CG/$1$2"; fi; }
+
+# Every directory a group has: where systemd, memory, pids and the freezer keep it on v1; the one on v2.
+cgdirs() { if [ -n "$v2" ]; then echo "$CG$1"; else for h in systemd memory pids freezer; do echo "$CG/$h$1"; done; fi; }
+
+# The freezer's word on a group: frozen (yes) or thawed (no). On v2 both what
+# was asked (cgroup.freeze) and what the kernel did (cgroup.events).
+expect_frozen() {
+  if [ -n "$v2" ]; then
+    if [ "$2" = yes ]; then want=1; else want=0; fi
+    expect_file "$CG$1/cgroup.freeze" $want
+    grep -qx "frozen $want" "$CG$1/cgroup.events" || fail "$CG$1/cgroup.events does not say frozen $want: $(oneline "$CG$1/cgroup.events")"
+  else
+    if [ "$2" = yes ]; then expect_file "$CG/freezer$1/freezer.state" FROZEN; else expect_file "$CG/freezer$1/freezer.state" THAWED; fi
+  fi
+}
+
 json_string() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
 
 # $work/config.json: spec's with the cgroupsPath ("" for none), the resources (a JSON object on one line) and
@@ -225,11 +273,17 @@ new_bundle() {
   if [ -n "$cgpath" ]; then sed -i 's|^  "linux": {$|  "linux": {\n    "cgroupsPath": "'"$cgpath"'",|' "$work/config.json"; fi
 }
 
+# Deletes what a check left: its containers (podman's too, under $work/rr),
+# failed units, what is mounted under its $work (podman's shm of a container:
+# deepest first), its files.
 clear_after() {
-  for left in $("$1" --systemd-cgroup --root "$2/state" list -q 2>/dev/null); do
-    "$1" --systemd-cgroup --root "$2/state" delete --force "$left" >/dev/null 2>&1 || true
+  for root in "$2/state" "$2/rr"; do
+    for left in $("$1" --systemd-cgroup --root "$root" list -q 2>/dev/null); do
+      "$1" --systemd-cgroup --root "$root" delete --force "$left" >/dev/null 2>&1 || true
+    done
   done
   systemctl reset-failed >/dev/null 2>&1 || true
+  awk -v w="$2" '$2 == w || index($2, w "/") == 1 { print $2 }' /proc/self/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
   rm -rf "$2"
 }
 
@@ -239,6 +293,7 @@ base=$(mktemp -d)
 "$1" spec --bundle "$base" || { echo "LANE-RESULT $(basename "$1") spec fail cannot write spec's config"; exit 1; }
 for runtime in "$@"; do
   name=$(basename "$runtime")
+  started=$(date +%s)
   for check in $CHECKS; do
     work=$(mktemp -d)
     ( check_$check ) </dev/null >"$work/out" 2>&1
@@ -246,5 +301,6 @@ for runtime in "$@"; do
     echo "LANE-RESULT $name $check $line"
     clear_after "$runtime" "$work"
   done
+  echo "LANE-INFO checks with $name took $(($(date +%s) - started)) s"
 done
 rm -rf "$base"
