@@ -21,11 +21,13 @@ public abstract class SystemdLaneChecks<TLane>(TLane lane) : IClassFixture<TLane
     private const string MemoryOom = "memory_oom";
     private const string PidsLimit = "pids_limit";
     private const string UpdateLive = "update_live";
+    private const string UpdateRefused = "update_refused";
     private const string PausePsEvents = "pause_ps_events";
     private const string UnitExists = "unit_exists";
     private const string PropertyRejected = "property_rejected";
     private const string PodmanSystemd = "podman_systemd";
-    private static readonly string[] Checks = [ScopeProperties, DefaultUnit, NestedSlice, MemoryOom, PidsLimit, UpdateLive, PausePsEvents, UnitExists, PropertyRejected, PodmanSystemd];
+    private const string ContainerdSystemd = "containerd_systemd";
+    private static readonly string[] Checks = [ScopeProperties, DefaultUnit, NestedSlice, MemoryOom, PidsLimit, UpdateLive, UpdateRefused, PausePsEvents, UnitExists, PropertyRejected, PodmanSystemd, ContainerdSystemd];
 
     protected void Passes(string runtime, string check) => lane.Passes(runtime, check);
 
@@ -69,10 +71,16 @@ public abstract class SystemdLaneChecks<TLane>(TLane lane) : IClassFixture<TLane
     public void Runc_update_changes_the_unit_and_the_cgroup() => Passes(Runc, UpdateLive);
 
     [RootFact]
-    public void OciRun_pause_ps_events_and_kill_all_use_the_scopes_cgroup() => Passes(OciRun, PausePsEvents);
+    public void OciRun_an_update_a_file_refuses_leaves_the_unit_and_the_files_as_they_were() => Passes(OciRun, UpdateRefused);
 
     [RootFact]
-    public void Runc_pause_ps_events_and_kill_all_use_the_scopes_cgroup() => Passes(Runc, PausePsEvents);
+    public void Runc_an_update_a_file_refuses_leaves_the_unit_and_the_files_as_they_were() => Passes(Runc, UpdateRefused);
+
+    [RootFact]
+    public void OciRun_pause_ps_events_exec_and_kill_all_use_the_scopes_cgroup() => Passes(OciRun, PausePsEvents);
+
+    [RootFact]
+    public void Runc_pause_ps_events_exec_and_kill_all_use_the_scopes_cgroup() => Passes(Runc, PausePsEvents);
 
     [RootFact]
     public void OciRun_refuses_a_unit_that_exists_and_leaves_nothing() => Passes(OciRun, UnitExists);
@@ -91,6 +99,12 @@ public abstract class SystemdLaneChecks<TLane>(TLane lane) : IClassFixture<TLane
 
     [RootFact]
     public void Runc_under_podman_with_the_systemd_cgroup_manager_runs_in_a_libpod_scope() => Passes(Runc, PodmanSystemd);
+
+    [RootFact]
+    public void OciRun_under_containerds_runc_shim_with_systemd_cgroup_runs_in_its_scope() => Passes(OciRun, ContainerdSystemd);
+
+    [RootFact]
+    public void Runc_under_containerds_runc_shim_with_systemd_cgroup_runs_in_its_scope() => Passes(Runc, ContainerdSystemd);
 
     [RootFact]
     public void Every_check_has_tests()

@@ -20,7 +20,7 @@
 # and where they are (a hierarchy per controller, or one directory).
 set -u
 
-CHECKS="${LANE_CHECKS:-scope_properties default_unit nested_slice memory_oom pids_limit update_live pause_ps_events unit_exists property_rejected podman_systemd}"
+CHECKS="${LANE_CHECKS:-scope_properties default_unit nested_slice memory_oom pids_limit update_live update_refused pause_ps_events unit_exists property_rejected podman_systemd containerd_systemd}"
 MEM=67108864 # 64 MiB
 CG=/sys/fs/cgroup
 if [ "$(stat -fc %T $CG)" = cgroup2fs ]; then v2=1 MEMORY=MemoryMax; else v2= MEMORY=MemoryLimit; fi
@@ -130,6 +130,28 @@ check_update_live() {
   pass "$MEMORY, TasksMax and CPUQuotaPerSecUSec of $unit and its files followed update"
 }
 
+# An update a cgroup file refuses (a CPU this machine does not have) fails,
+# and the unit keeps the properties it had, as the files do: systemd rewrites
+# its cgroups from its properties, and would bring the refused limits back.
+# runc 1.1.5 leaves the new properties on the unit (its result is a skip).
+check_update_refused() {
+  unit=lane-$name-refused.scope
+  new_bundle "system.slice:lane-$name:refused" '{"pids": {"limit": 40}, "cpu": {"cpus": "0"}}' sleep 600
+  rt create --bundle "$work" c1 >"$work/log" 2>&1 || fail "create: $(oneline "$work/log")"
+  group=$(systemctl show -p ControlGroup --value "$unit")
+  rt update --pids-limit 60 --cpuset-cpus 63 c1 >"$work/log" 2>&1 && fail "update to CPU 63 succeeded"
+  grep -q "cpuset.cpus" "$work/log" || fail "the error does not name cpuset.cpus: $(oneline "$work/log")"
+  if [ "$(systemctl show -p TasksMax --value "$unit")" != 40 ] && [ "$name" = runc ]; then
+    skip "runc 1.1.5 leaves the refused update's properties on the unit (TasksMax=$(systemctl show -p TasksMax --value "$unit") AllowedCPUs=$(systemctl show -p AllowedCPUs --value "$unit")), and systemd has written pids.max $(cat "$(cgdir pids "$group")/pids.max")"
+  fi
+  expect_file "$(cgdir pids "$group")/pids.max" 40
+  expect_file "$(cgdir cpuset "$group")/cpuset.cpus" 0
+  expect_property "$unit" TasksMax 40
+  expect_property "$unit" AllowedCPUs 0
+  rt state c1 | grep -q '"status": *"created"' || fail "the container is not created after the refused update: $(rt state c1 | tr '\n' ' ')"
+  pass "refused ($(oneline "$work/log" | cut -c1-160)); TasksMax 40 and AllowedCPUs 0 on the unit and in the files"
+}
+
 # pause/resume through the freezer of the scope's cgroup, ps and events --stats read it.
 check_pause_ps_events() {
   unit=lane-$name-pause.scope
@@ -146,8 +168,11 @@ check_pause_ps_events() {
   grep -q "$(cat "$work/pid")" "$work/ps" || fail "ps does not list init: $(oneline "$work/ps")"
   rt events --stats c1 >"$work/events" 2>&1 || fail "events --stats: $(oneline "$work/events")"
   grep -q '"memory"' "$work/events" || fail "events --stats has no memory: $(oneline "$work/events")"
+  rt exec -d --pid-file "$work/exec.pid" c1 sleep 600 >"$work/log" 2>&1 || fail "exec -d: $(oneline "$work/log")"
+  [ "$(cat "/proc/$(cat "$work/exec.pid")/cgroup")" = "$(cat "/proc/$(cat "$work/pid")/cgroup")" ] ||
+    fail "the exec'd process's cgroups are not init's: $(tr '\n' ' ' <"/proc/$(cat "$work/exec.pid")/cgroup")"
   rt kill --all c1 KILL >"$work/log" 2>&1 || fail "kill --all: $(oneline "$work/log")"
-  pass "paused and resumed through $(cgdir freezer "$group"); ps, events --stats and kill --all worked"
+  pass "paused and resumed through $(cgdir freezer "$group"); ps, events --stats, exec (into $unit) and kill --all worked"
 }
 
 # A second container for a unit that exists is refused, and leaves nothing.
@@ -211,6 +236,46 @@ check_podman_systemd() {
   pm rm -f c1 >"$work/log" 2>&1 || fail "podman rm -f: $(oneline "$work/log")"
   [ "$(systemctl show -p LoadState --value "$unit")" = not-found ] || fail "$unit is still loaded after podman rm"
   pass "podman ran $unit in machine.slice, and removed it"
+}
+
+# containerd's runc shim with SystemdCgroup (what kubelet and containerd are
+# set up with on systemd hosts): ctr run --runc-systemd-cgroup hands the
+# runtime --systemd-cgroup and cgroupsPath system.slice:ctr:ID. The task
+# runs in ctr-ID.scope with its memory limit, its exit status comes back,
+# task exec joins the scope, metrics reads it, and the unit goes with the task.
+check_containerd_systemd() {
+  [ -x /lane/bin/containerd ] && [ -x /lane/bin/containerd-shim-runc-v2 ] && [ -x /lane/bin/ctr ] || skip "containerd is not installed on the host"
+  export PATH=/lane/bin:$PATH # containerd finds its shim on PATH
+  printf 'version = 2\nroot = "%s"\nstate = "%s"\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n[grpc]\n  address = "%s"\n' \
+    "$work/c-root" "$work/c-state" "$work/c.sock" >"$work/containerd.toml"
+  containerd --config "$work/containerd.toml" >"$work/containerd.log" 2>&1 &
+  echo $! >"$work/containerd.pid" # clear_after ends it
+  for _ in $(seq 1 100); do [ -S "$work/c.sock" ] && break; sleep 0.1; done
+  [ -S "$work/c.sock" ] || fail "containerd did not start: $(oneline "$work/containerd.log")"
+  printf '#!/bin/sh\nexec %s --root %s "$@"\n' "$runtime" "$work/rr" >"$work/wrapper"
+  chmod +x "$work/wrapper"
+  cp -a /lane/busybox "$work/rootfs" # ctr's spec mounts a tmpfs on /run: the rootfs must take a mkdir
+  mkdir -p "$work/rootfs/run"
+  c() { ctr -a "$work/c.sock" "$@"; }
+  crun() { c run --rootfs --env PATH=/bin --runc-binary "$work/wrapper" --runc-systemd-cgroup "$@"; }
+  unit=ctr-lane-$name.scope
+  crun --cgroup "system.slice:ctr:lane-$name" --memory-limit $MEM -d "$work/rootfs" c1 sleep 600 >"$work/log" 2>&1 || fail "ctr run -d: $(oneline "$work/log")"
+  [ "$(systemctl show -p ActiveState --value "$unit")" = active ] || fail "$unit is not active"
+  expect_property "$unit" $MEMORY $MEM
+  group=$(systemctl show -p ControlGroup --value "$unit")
+  output=$(c task exec --exec-id e1 c1 cat /proc/self/cgroup 2>&1) || fail "task exec: $output"
+  case "$output" in *"$group"*) ;; *) fail "the exec'd process is not in $group: $output" ;; esac
+  c task metrics c1 >"$work/metrics" 2>&1 || fail "task metrics: $(oneline "$work/metrics")"
+  grep -q "memory" "$work/metrics" || fail "task metrics has no memory: $(oneline "$work/metrics")"
+  c task kill -s KILL c1 >"$work/log" 2>&1 || fail "task kill: $(oneline "$work/log")"
+  for _ in $(seq 1 50); do c task ls | grep -q "c1.*STOPPED" && break; sleep 0.1; done
+  c task delete c1 >"$work/log" 2>&1 || fail "task delete: $(oneline "$work/log")"
+  [ "$(systemctl show -p LoadState --value "$unit")" = not-found ] || fail "$unit is still loaded after task delete"
+  status=0
+  output=$(crun --rm --cgroup "system.slice:ctr:lane-$name-rm" "$work/rootfs" c2 sh -c 'cat /proc/self/cgroup; exit 3' 2>&1) || status=$?
+  [ "$status" = 3 ] || fail "ctr run --rm exited $status, not 3: $output"
+  case "$output" in *"/system.slice/ctr-lane-$name-rm.scope"*) ;; *) fail "ctr run --rm's container is not in its scope: $output" ;; esac
+  pass "ctr with the runc shim and SystemdCgroup: $unit with $MEMORY, task exec, metrics, kill, delete, and run --rm's exit status"
 }
 
 # ---- helpers -----------------------------------------------------------------
@@ -282,6 +347,11 @@ clear_after() {
       "$1" --systemd-cgroup --root "$root" delete --force "$left" >/dev/null 2>&1 || true
     done
   done
+  if [ -f "$2/containerd.pid" ]; then
+    /lane/bin/ctr -a "$2/c.sock" task kill -s KILL c1 >/dev/null 2>&1 || true
+    for task in c1 c2; do /lane/bin/ctr -a "$2/c.sock" task delete -f $task >/dev/null 2>&1 || true; /lane/bin/ctr -a "$2/c.sock" container delete $task >/dev/null 2>&1 || true; done
+    kill "$(cat "$2/containerd.pid")" 2>/dev/null || true
+  fi
   systemctl reset-failed >/dev/null 2>&1 || true
   awk -v w="$2" '$2 == w || index($2, w "/") == 1 { print $2 }' /proc/self/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
   rm -rf "$2"

@@ -76,6 +76,11 @@ cp "$ocirun" "$work/lane/oci-run"
 runtimes=(/lane/oci-run)
 if command -v runc >/dev/null; then cp "$(command -v runc)" "$work/lane/runc"; runtimes+=(/lane/runc); else info "runc is not installed"; fi
 cp "$here/checks.sh" "$work/lane/checks.sh"
+# containerd and its runc shim for the containerd check, from this machine (they need only libc).
+mkdir "$work/lane/bin"
+for b in containerd containerd-shim-runc-v2 ctr; do
+  if command -v $b >/dev/null; then cp "$(command -v $b)" "$work/lane/bin/"; else info "$b is not installed"; fi
+done
 # The checks' busybox rootfs: bind-mounted at /lane/busybox; made here unless --cgroup-v2 gave one.
 mkdir "$work/lane/busybox"
 if [ -z "$busybox" ]; then busybox=$work/busybox; "$repo/bundles/busybox/make-rootfs.sh" "$busybox" >/dev/null; fi
