@@ -26,7 +26,7 @@ public static class Features
             json.WriteEndArray();
             json.WriteStartObject("linux");
             json.WriteStartArray("namespaces");
-            foreach (var ns in new[] { "cgroup", "ipc", "mount", "network", "pid", "user", "uts" }) json.WriteStringValue(ns);
+            foreach (var ns in new[] { "cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts" }) json.WriteStringValue(ns);
             json.WriteEndArray();
             json.WriteStartArray("capabilities");
             for (var i = 0; i < CapabilityNames.Count; i++) json.WriteStringValue(CapabilityNames.Name(i));

@@ -22,9 +22,9 @@ public sealed class SpecValidatorTests
     [Fact]
     public void A_problem_keeps_the_field_path_apart_from_the_message()
     {
-        var spec = Specs.WithLinux(l => l with { Namespaces = [new Namespace { Type = "mount" }, new Namespace { Type = "time" }] }) with { Hostname = "box" };
+        var spec = Specs.WithLinux(l => l with { Namespaces = [new Namespace { Type = "mount" }, new Namespace { Type = "bogus" }] }) with { Hostname = "box" };
         SpecValidator.Problems(spec).Should().Equal(
-            new SpecProblem("linux.namespaces[1]", "time namespace: not supported by oci-run yet"),
+            new SpecProblem("linux.namespaces[1].type", "unknown namespace type \"bogus\""),
             new SpecProblem("hostname", "setting the hostname needs a UTS namespace in linux.namespaces"));
     }
 
@@ -180,10 +180,30 @@ public sealed class SpecValidatorTests
     }
 
     [Fact]
-    public void A_time_namespace_is_refused_as_not_supported()
+    public void A_time_namespace_with_offsets_is_accepted()
     {
-        var spec = Specs.WithLinux(l => l with { Namespaces = Specs.Namespaces("mount", "uts", "time") });
-        SingleProblem(spec).Should().Be("linux.namespaces[2]: time namespace: not supported by oci-run yet");
+        var spec = Specs.WithLinux(l => l with
+        {
+            Namespaces = Specs.Namespaces("mount", "uts", "time"),
+            TimeOffsets = new() { ["monotonic"] = new TimeOffset { Secs = -3600 }, ["boottime"] = new TimeOffset { Secs = 86400, Nanosecs = 999_999_999 } },
+        });
+        Problems(spec).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Time_offsets_need_a_new_time_namespace_and_known_clocks()
+    {
+        SingleProblem(Specs.WithLinux(l => l with { TimeOffsets = new() { ["monotonic"] = new TimeOffset { Secs = 1 } } }))
+            .Should().Be("linux.timeOffsets: needs a new time namespace in linux.namespaces (one without a path)");
+        SingleProblem(Specs.WithLinux(l => l with
+        {
+            Namespaces = [.. Specs.Namespaces("mount", "uts"), new Namespace { Type = "time", Path = "/proc/1/ns/time" }],
+            TimeOffsets = new() { ["boottime"] = new TimeOffset { Secs = 1 } },
+        })).Should().StartWith("linux.timeOffsets: needs a new time namespace");
+        SingleProblem(Specs.WithLinux(l => l with { Namespaces = Specs.Namespaces("mount", "uts", "time"), TimeOffsets = new() { ["realtime"] = new TimeOffset { Secs = 1 } } }))
+            .Should().StartWith("linux.timeOffsets.realtime: unknown clock");
+        SingleProblem(Specs.WithLinux(l => l with { Namespaces = Specs.Namespaces("mount", "uts", "time"), TimeOffsets = new() { ["boottime"] = new TimeOffset { Nanosecs = 1_000_000_000 } } }))
+            .Should().Be("linux.timeOffsets.boottime.nanosecs: 1000000000 is not under 1000000000");
     }
 
     [Fact]
@@ -322,13 +342,12 @@ public sealed class SpecValidatorTests
         {
             IntelRdt = new IntelRdt { ClosId = "x" },
             Personality = new Personality { Domain = "LINUX32" },
-            TimeOffsets = new() { ["monotonic"] = new TimeOffset { Secs = 1 } },
             MemoryPolicy = new MemoryPolicy { Mode = "MPOL_BIND" },
             NetDevices = new() { ["eth1"] = new NetDevice() },
         });
         Problems(spec).Select(p => p.Split(':')[0]).Should().Equal(
             "linux.intelRdt", "linux.personality",
-            "linux.timeOffsets", "linux.memoryPolicy", "linux.netDevices");
+            "linux.memoryPolicy", "linux.netDevices");
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using OciRun.IntegrationTests.Support;
 
 namespace OciRun.IntegrationTests;
@@ -32,5 +33,48 @@ public sealed class NamespaceTests : ContainerTest
         var lines = RunOk(joining, second).Split('\n');
         lines[0].Should().Be(net, "the network namespace was joined by path");
         lines[1].Should().NotBe(uts, "the other namespaces are new");
+    }
+
+    /// <summary>
+    /// A new time namespace with linux.timeOffsets: the container's monotonic and
+    /// boot-time clocks are shifted (its /proc/uptime is boottime), the host's are
+    /// not; an exec'd process joins it. runc 1.1.5 has no time namespaces.
+    /// </summary>
+    [RootFact]
+    public void A_time_namespace_shifts_the_containers_clocks_and_exec_joins_it()
+    {
+        Skip.IfNot(File.Exists("/proc/self/ns/time"), "the kernel has no time namespaces");
+        var id = NewId();
+        var bundle = NewBundle(id, "sleep", "100");
+        bundle.Linux["namespaces"]!.AsArray().Add(new JsonObject { ["type"] = "time" });
+        bundle.Linux["timeOffsets"] = new JsonObject
+        {
+            ["boottime"] = new JsonObject { ["secs"] = 10 * 86400, ["nanosecs"] = 0 },
+            ["monotonic"] = new JsonObject { ["secs"] = 86400 },
+        };
+        RunDetachedOk(bundle.Write(), id);
+        var pid = (int)State(id)["pid"]!;
+        new FileInfo($"/proc/{pid}/ns/time").LinkTarget.Should().NotBe(new FileInfo("/proc/self/ns/time").LinkTarget);
+        // The kernel shows them as "%-10s %10lld %9ld" lines.
+        File.ReadAllText($"/proc/{pid}/timens_offsets").Should().Be($"{"monotonic",-10} {86400,10} {0,9}\n{"boottime",-10} {864000,10} {0,9}\n");
+
+        var hostUptime = double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        var exec = Runtime.Shell($"exec {Runtime.Binary} --root '{Runtime.Root}' exec {id} cat /proc/uptime </dev/null");
+        exec.ExitCode.Should().Be(0, exec.ToString());
+        var inside = double.Parse(exec.Stdout.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        inside.Should().BeInRange(hostUptime + 864000 - 60, hostUptime + 864000 + 60, "/proc/uptime in the container is ten days ahead of the host's");
+        double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture).Should().BeLessThan(hostUptime + 60, "the host's clock is untouched");
+    }
+
+    [RootFact]
+    public void Time_offsets_without_a_new_time_namespace_are_refused_and_nothing_is_left()
+    {
+        var id = NewId();
+        var bundle = NewBundle(id, "true");
+        bundle.Linux["timeOffsets"] = new JsonObject { ["monotonic"] = new JsonObject { ["secs"] = 1 } };
+        var result = RunContainer(bundle, id);
+        result.ExitCode.Should().NotBe(0);
+        result.Stderr.Should().Contain("linux.timeOffsets: needs a new time namespace");
+        Runtime.Run("state", id).ExitCode.Should().NotBe(0, "nothing is left");
     }
 }

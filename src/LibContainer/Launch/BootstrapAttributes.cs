@@ -6,7 +6,7 @@ namespace LibContainer.Launch;
 /// </summary>
 internal static class BootstrapAttributes
 {
-    public const uint CloneFlags = 1, NsPath = 2, UidMap = 3, GidMap = 4, CgroupTasks = 5, CgroupV2Dir = 6;
+    public const uint CloneFlags = 1, NsPath = 2, UidMap = 3, GidMap = 4, CgroupTasks = 5, CgroupV2Dir = 6, TimeOffsets = 7;
 
     public static void Add(List<byte> buffer, uint type, byte[] value)
     {

@@ -8,7 +8,7 @@ namespace LibContainer.Launch;
 /// maps (the parent writes them when the C stage asks). It is sent as soon as
 /// the config is valid, so init makes them while create makes the cgroup.
 /// </summary>
-public sealed record BootstrapMessage(int CloneFlags, IReadOnlyList<(int Type, string Path)> JoinPaths, string? UidMap = null, string? GidMap = null)
+public sealed record BootstrapMessage(int CloneFlags, IReadOnlyList<(int Type, string Path)> JoinPaths, string? UidMap = null, string? GidMap = null, string? TimeOffsets = null)
 {
     public byte[] Encode()
     {
@@ -18,6 +18,7 @@ public sealed record BootstrapMessage(int CloneFlags, IReadOnlyList<(int Type, s
             BootstrapAttributes.Add(buffer, BootstrapAttributes.NsPath, [.. BitConverter.GetBytes(type), .. System.Text.Encoding.UTF8.GetBytes(path)]);
         if (UidMap is not null) BootstrapAttributes.Add(buffer, BootstrapAttributes.UidMap, System.Text.Encoding.ASCII.GetBytes(UidMap));
         if (GidMap is not null) BootstrapAttributes.Add(buffer, BootstrapAttributes.GidMap, System.Text.Encoding.ASCII.GetBytes(GidMap));
+        if (TimeOffsets is not null) BootstrapAttributes.Add(buffer, BootstrapAttributes.TimeOffsets, System.Text.Encoding.ASCII.GetBytes(TimeOffsets));
         return buffer.ToArray();
     }
 
@@ -37,6 +38,20 @@ public sealed record BootstrapMessage(int CloneFlags, IReadOnlyList<(int Type, s
             foreach (var ns in namespaces)
                 if (ns.Type == type && !string.IsNullOrEmpty(ns.Path)) join.Add((Kernel.NamespaceTypes.CloneFlags[type], ns.Path));
         var user = UserNamespacePlan.For(spec);
-        return new BootstrapMessage(flags, join, user.UidMap, user.GidMap);
+        return new BootstrapMessage(flags, join, user.UidMap, user.GidMap, TimeOffsetsText(spec.Linux?.TimeOffsets));
+    }
+
+    /// <summary>
+    /// linux.timeOffsets as /proc/self/timens_offsets takes them: a line per clock,
+    /// "monotonic SECS NANOSECS" (the validator allows monotonic and boottime only).
+    /// </summary>
+    internal static string? TimeOffsetsText(Dictionary<string, Spec.TimeOffset>? offsets)
+    {
+        if (offsets is not { Count: > 0 }) return null;
+        var text = new System.Text.StringBuilder();
+        foreach (var clock in new[] { "monotonic", "boottime" })
+            if (offsets.TryGetValue(clock, out var o))
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{clock} {o.Secs} {o.Nanosecs}\n");
+        return text.ToString();
     }
 }

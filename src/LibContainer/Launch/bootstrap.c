@@ -146,6 +146,7 @@ struct bootstrap {
 	int join_count;
 	int cgroup_v2_fd;
 	int has_id_maps; /* the frame brought both map texts (the parent writes them) */
+	char time_offsets[OCIRUN_MAX_TIME_OFFSETS + 1]; /* "" or the text for timens_offsets */
 };
 
 /* A path from the payload with its NUL (the parser checked its length). */
@@ -196,6 +197,10 @@ static void act_on_frame(const struct ocirun_frame *f, struct bootstrap *b)
 		b->clone_flags = f->clone_flags;
 	if (f->uid_map.length != 0 && f->gid_map.length != 0)
 		b->has_id_maps = 1;
+	if (f->time_offsets.length != 0) {
+		memcpy(b->time_offsets, f->time_offsets.data, f->time_offsets.length);
+		b->time_offsets[f->time_offsets.length] = '\0';
+	}
 	if (b->join_count + f->ns_count > OCIRUN_MAX_NS_PATHS) {
 		errno = 0;
 		die("too many namespace paths");
@@ -280,6 +285,18 @@ static int joins(const struct bootstrap *b, uint32_t type)
 		if (b->join_types[i] == type)
 			return 1;
 	return 0;
+}
+
+/* A new time namespace's clock offsets: they apply to the children, and the
+ * kernel takes them only until a process is in the namespace, so before the
+ * fork of init. */
+static void write_time_offsets(const char *text)
+{
+	int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	size_t length = strlen(text);
+	if (fd < 0 || write(fd, text, length) != (ssize_t)length)
+		die("write the time namespace's offsets (linux.timeOffsets)");
+	close(fd);
 }
 
 /* A new user namespace, unshared alone: its maps are written by the parent,
@@ -422,6 +439,8 @@ static void run_bootstrap(char **argv, char **envp, const char *fd_text)
 	uint32_t flags = b.clone_flags & ~(uint32_t)(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWCGROUP);
 	if (flags != 0 && unshare((int)flags) < 0)
 		die("unshare namespaces 0x%x", flags);
+	if (b.time_offsets[0] != '\0')
+		write_time_offsets(b.time_offsets);
 
 	if (!in_user)
 		read_frame(OCIRUN_FRAME_CGROUPS, "the cgroup message", &b);

@@ -57,6 +57,11 @@ int ocirun_parse_frame(const char *payload, uint32_t length, struct ocirun_frame
 			*map = (struct ocirun_bytes){ p, a.length };
 			break;
 		}
+		case OCIRUN_ATTR_TIME_OFFSETS:
+			if (a.length == 0 || a.length > OCIRUN_MAX_TIME_OFFSETS || out->time_offsets.length != 0)
+				return fail(out, "malformed time offsets attribute");
+			out->time_offsets = (struct ocirun_bytes){ p, a.length };
+			break;
 		default:
 			snprintf(out->error, sizeof(out->error), "unknown bootstrap attribute %u", a.type);
 			return -1;

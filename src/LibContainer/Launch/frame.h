@@ -17,6 +17,8 @@
 #define OCIRUN_MAX_CGROUP_TASKS 64
 /* The kernel takes a uid_map or gid_map text of less than a page in one write. */
 #define OCIRUN_MAX_ID_MAP 4095
+/* timens_offsets takes two clocks' lines, each well under 64 bytes. */
+#define OCIRUN_MAX_TIME_OFFSETS 256
 
 /* Bytes inside the payload: not NUL-terminated. */
 struct ocirun_bytes {
@@ -35,6 +37,7 @@ struct ocirun_frame {
 	struct ocirun_bytes cgroup_v2_dir; /* length 0: none */
 	struct ocirun_bytes uid_map;       /* length 0: none; the map text of a new user namespace */
 	struct ocirun_bytes gid_map;       /* length 0: none */
+	struct ocirun_bytes time_offsets;  /* length 0: none; timens_offsets text of a new time namespace */
 	char error[64];                    /* why the payload is malformed */
 };
 

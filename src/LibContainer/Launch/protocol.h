@@ -26,6 +26,10 @@
  * CGROUP_V2_DIR: the container's cgroup v2 directory (no NUL), at most once.
  *              Init is cloned straight into it (CLONE_INTO_CGROUP): writing a
  *              PID to cgroup.procs would wait for an RCU grace period.
+ * TIME_OFFSETS: the text for /proc/self/timens_offsets of a new time
+ *              namespace (no NUL), at most once: lines "CLOCK SECS NANOSECS".
+ *              The C stage writes it right after unsharing, before any
+ *              process is in the namespace (the kernel refuses it after).
  * UID_MAP, GID_MAP: the map text of a new user namespace (no NUL), at most
  *              once each, both present with CLONE_NEWUSER. The C stage
  *              unshares the user namespace first and alone, sends
@@ -68,7 +72,8 @@
 	X(UID_MAP, 3)         \
 	X(GID_MAP, 4)         \
 	X(CGROUP_TASKS, 5)    \
-	X(CGROUP_V2_DIR, 6)
+	X(CGROUP_V2_DIR, 6)   \
+	X(TIME_OFFSETS, 7)
 
 #define OCIRUN_FRAME_ENUM(name, number) OCIRUN_FRAME_##name = number,
 enum ocirun_frame_type { OCIRUN_FRAME_TYPES(OCIRUN_FRAME_ENUM) };

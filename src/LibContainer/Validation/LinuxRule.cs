@@ -11,7 +11,6 @@ internal sealed class LinuxRule : IRule
         if (spec.Linux is not { } linux) return;
         if (linux.IntelRdt is not null) problems.NotYet("linux.intelRdt");
         if (linux.Personality is not null) problems.NotYet("linux.personality");
-        if (linux.TimeOffsets is { Count: > 0 }) problems.NotYet("linux.timeOffsets");
         if (linux.MemoryPolicy is not null) problems.NotYet("linux.memoryPolicy");
         if (linux.NetDevices is { Count: > 0 }) problems.NotYet("linux.netDevices");
         if (!string.IsNullOrEmpty(linux.RootfsPropagation) && MountOptions.ParsePropagation(linux.RootfsPropagation) is null)

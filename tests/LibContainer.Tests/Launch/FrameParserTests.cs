@@ -47,6 +47,20 @@ public sealed class FrameParserTests
     }
 
     [Fact]
+    public void The_bootstrap_frame_of_a_new_time_namespace_gives_its_offsets_as_timens_offsets_takes_them()
+    {
+        var spec = Specs.WithLinux(l => l with
+        {
+            Namespaces = [new() { Type = "time" }, new() { Type = "mount" }],
+            TimeOffsets = new() { ["boottime"] = new() { Secs = 172800 }, ["monotonic"] = new() { Secs = -5, Nanosecs = 250 } },
+        });
+        LaunchProbe.Parse(BootstrapMessage.From(spec).Encode()).Should().Equal(
+            $"clone_flags {Hex(Clone.NEWTIME | Clone.NEWNS)}", "time_offsets monotonic -5 250;boottime 172800 0;");
+        LaunchProbe.Parse(BootstrapMessage.From(Specs.WithLinux(l => l with { Namespaces = [new() { Type = "time" }] })).Encode())
+            .Should().Equal($"clone_flags {Hex(Clone.NEWTIME)}");
+    }
+
+    [Fact]
     public void The_cgroup_frame_gives_each_tasks_file_and_the_v2_directory()
     {
         var message = CgroupMessage.From(new(["/sys/fs/cgroup/memory/c1/tasks", "/sys/fs/cgroup/pids/c1/tasks"], "/sys/fs/cgroup/unified/c1"));

@@ -57,7 +57,7 @@ static void put_map(struct text *t, const char *name, struct ocirun_bytes map)
 }
 
 /* What ocirun_parse_frame found, one line each: "clone_flags 0x...", "ns 0x... PATH",
- * "tasks PATH", "v2 PATH", "uid_map TEXT", "gid_map TEXT" (newlines as ';'); or "error MESSAGE". */
+ * "tasks PATH", "v2 PATH", "uid_map TEXT", "gid_map TEXT", "time_offsets TEXT" (newlines as ';'); or "error MESSAGE". */
 int ocirun_probe_parse(const char *payload, unsigned length, char *out, int size)
 {
 	struct text t = { out, size, 0 };
@@ -78,5 +78,7 @@ int ocirun_probe_parse(const char *payload, unsigned length, char *out, int size
 		put_map(&t, "uid_map", f.uid_map);
 	if (f.gid_map.length != 0)
 		put_map(&t, "gid_map", f.gid_map);
+	if (f.time_offsets.length != 0)
+		put_map(&t, "time_offsets", f.time_offsets);
 	return end(&t);
 }
