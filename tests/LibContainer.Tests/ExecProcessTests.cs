@@ -88,7 +88,7 @@ public sealed class ExecProcessTests
             ApparmorProfile = "p",
             SelinuxLabel = "l",
         };
-        var config = new ExecConfig(process, 2, 40, new SeccompProgram([1, 2, 3, 4, 5, 6, 7, 8], 6));
+        var config = new ExecConfig(process, 2, 40, new SeccompProgram([1, 2, 3, 4, 5, 6, 7, 8], 6), Personality: 8);
 
         var payload = config.Encode();
         ExecConfig.IsExec(payload).Should().BeTrue();
@@ -99,12 +99,15 @@ public sealed class ExecProcessTests
         back.Seccomp!.Bpf.Should().Equal(1, 2, 3, 4, 5, 6, 7, 8);
         back.Seccomp.Flags.Should().Be(6);
         back.Process.Should().BeEquivalentTo(process);
+        back.Personality.Should().Be(8);
     }
 
     [Fact]
     public void A_creates_config_is_not_taken_for_an_exec()
     {
         ExecConfig.IsExec("{\"id\":\"c\"}"u8).Should().BeFalse();
-        ExecConfig.Decode(new ExecConfig(new Process { Args = ["x"] }, 0, 40, null).Encode()).Seccomp.Should().BeNull();
+        var plain = ExecConfig.Decode(new ExecConfig(new Process { Args = ["x"] }, 0, 40, null).Encode());
+        plain.Seccomp.Should().BeNull();
+        plain.Personality.Should().BeNull("no personality is set unless the container has one");
     }
 }

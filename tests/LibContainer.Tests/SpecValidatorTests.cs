@@ -179,6 +179,23 @@ public sealed class SpecValidatorTests
         SingleProblem(spec).Should().StartWith("linux.namespaces: ").And.Contain("mount namespace is required");
     }
 
+    [Theory]
+    [InlineData("LINUX")]
+    [InlineData("LINUX32")]
+    public void A_known_personality_domain_is_accepted(string domain)
+    {
+        Problems(Specs.WithLinux(l => l with { Personality = new Personality { Domain = domain } })).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void An_unknown_personality_domain_or_any_flag_is_refused()
+    {
+        SingleProblem(Specs.WithLinux(l => l with { Personality = new Personality { Domain = "PER_BSD" } }))
+            .Should().Be("linux.personality.domain: unknown domain \"PER_BSD\": LINUX or LINUX32");
+        SingleProblem(Specs.WithLinux(l => l with { Personality = new Personality { Domain = "LINUX", Flags = ["ADDR_NO_RANDOMIZE"] } }))
+            .Should().Be("linux.personality.flags: \"ADDR_NO_RANDOMIZE\": no personality flag is supported");
+    }
+
     [Fact]
     public void A_time_namespace_with_offsets_is_accepted()
     {
@@ -341,12 +358,11 @@ public sealed class SpecValidatorTests
         var spec = Specs.WithLinux(l => l with
         {
             IntelRdt = new IntelRdt { ClosId = "x" },
-            Personality = new Personality { Domain = "LINUX32" },
             MemoryPolicy = new MemoryPolicy { Mode = "MPOL_BIND" },
             NetDevices = new() { ["eth1"] = new NetDevice() },
         });
         Problems(spec).Select(p => p.Split(':')[0]).Should().Equal(
-            "linux.intelRdt", "linux.personality",
+            "linux.intelRdt",
             "linux.memoryPolicy", "linux.netDevices");
     }
 

@@ -77,4 +77,19 @@ public sealed class NamespaceTests : ContainerTest
         result.Stderr.Should().Contain("linux.timeOffsets: needs a new time namespace");
         Runtime.Run("state", id).ExitCode.Should().NotBe(0, "nothing is left");
     }
+
+    /// <summary>linux.personality LINUX32: the process and an exec'd one run in the 32-bit domain (uname says i686), as `setarch i686` gives.</summary>
+    [RootFact]
+    public void The_personality_domain_applies_to_the_process_and_to_exec()
+    {
+        Skip.IfNot(System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64, "LINUX32 shows as i686 on x86_64");
+        var id = NewId();
+        var bundle = NewBundle(id, "sleep", "100");
+        bundle.Linux["personality"] = new JsonObject { ["domain"] = "LINUX32" };
+        RunDetachedOk(bundle.Write(), id);
+        File.ReadAllText($"/proc/{(int)State(id)["pid"]!}/personality").Trim().Should().Be("00000008", "the container's process runs as PER_LINUX32");
+        var exec = Runtime.Shell($"exec {Runtime.Binary} --root '{Runtime.Root}' exec {id} uname -m </dev/null");
+        exec.ExitCode.Should().Be(0, exec.ToString());
+        exec.Stdout.Should().Be("i686\n", "an exec'd process runs in the container's domain too");
+    }
 }

@@ -9,7 +9,7 @@ namespace LibContainer.Exec;
 /// has the filter cache under --root, init (in the container's mount
 /// namespace) does not.
 /// </summary>
-public sealed record ExecConfig(Process Process, int PreserveFds, int LastCap, SeccompProgram? Seccomp)
+public sealed record ExecConfig(Process Process, int PreserveFds, int LastCap, SeccompProgram? Seccomp, ulong? Personality = null)
 {
     // Written first, so init tells an exec's config from a create's by its first bytes.
     private static readonly byte[] Marker = "{\"exec\":true"u8.ToArray();
@@ -25,6 +25,7 @@ public sealed record ExecConfig(Process Process, int PreserveFds, int LastCap, S
             json.WriteBoolean("exec", true);
             json.WriteNumber("preserveFds", PreserveFds);
             json.WriteNumber("lastCap", LastCap);
+            if (Personality is { } persona) json.WriteNumber("personality", persona);
             if (Seccomp is { } filter)
             {
                 json.WriteNumber("seccompFlags", filter.Flags);
@@ -45,6 +46,7 @@ public sealed record ExecConfig(Process Process, int PreserveFds, int LastCap, S
             ? new SeccompProgram(bpf.GetBytesFromBase64(), root.GetProperty("seccompFlags").GetUInt32())
             : null;
         var process = new SpecReader().ReadProcess(root.GetProperty("process"), "process");
-        return new ExecConfig(process, root.GetProperty("preserveFds").GetInt32(), root.GetProperty("lastCap").GetInt32(), seccomp);
+        ulong? personality = root.TryGetProperty("personality", out var persona) ? persona.GetUInt64() : null;
+        return new ExecConfig(process, root.GetProperty("preserveFds").GetInt32(), root.GetProperty("lastCap").GetInt32(), seccomp, personality);
     }
 }

@@ -111,6 +111,9 @@ internal static unsafe partial class LibC
     public static partial int prctl(int option, ulong arg2, ulong arg3, ulong arg4, ulong arg5);
 
     [LibraryImport(Lib, SetLastError = true)]
+    public static partial int personality(ulong persona);
+
+    [LibraryImport(Lib, SetLastError = true)]
     public static partial int socketpair(int domain, int type, int protocol, int* sv);
 
     [LibraryImport(Lib, SetLastError = true)]

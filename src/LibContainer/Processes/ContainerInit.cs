@@ -120,6 +120,7 @@ public static class ContainerInit
         foreach (var (key, value) in spec.Linux?.Sysctl ?? [])
             WriteProc(proc, "sys/" + key.Replace('.', '/'), value, $"linux.sysctl {key}");
         IdentityExecutor.SetRlimits(identity, sys);
+        if (Kernel.ExecutionDomain.ValueOf(spec.Linux?.Personality?.Domain) is { } persona) Kernel.ExecutionDomain.Set(persona);
 
         // The cwd is entered while init is still root, as runc does: a directory
         // only root may enter is still a valid cwd for an unprivileged process.

@@ -10,7 +10,14 @@ internal sealed class LinuxRule : IRule
     {
         if (spec.Linux is not { } linux) return;
         if (linux.IntelRdt is not null) problems.NotYet("linux.intelRdt");
-        if (linux.Personality is not null) problems.NotYet("linux.personality");
+        if (linux.Personality is { } personality)
+        {
+            if (ExecutionDomain.ValueOf(personality.Domain) is null)
+                problems.Add("linux.personality.domain", $"unknown domain {ValueText.Quoted(personality.Domain)}: LINUX or LINUX32");
+            // The spec defines no flag yet; one given is not applied, so it is refused.
+            if (personality.Flags is { Count: > 0 } flags)
+                problems.Add("linux.personality.flags", $"{ValueText.Quoted(flags[0])}: no personality flag is supported");
+        }
         if (linux.MemoryPolicy is not null) problems.NotYet("linux.memoryPolicy");
         if (linux.NetDevices is { Count: > 0 }) problems.NotYet("linux.netDevices");
         if (!string.IsNullOrEmpty(linux.RootfsPropagation) && MountOptions.ParsePropagation(linux.RootfsPropagation) is null)
