@@ -26,6 +26,8 @@ public sealed record CreateOptions(string Id, string Bundle)
     public Terminal.IConsoleReceiver? Console { get; init; }
     /// <summary>--systemd-cgroup: the container's cgroup is a transient systemd scope (cgroupsPath "slice:prefix:name").</summary>
     public bool SystemdCgroup { get; init; }
+    /// <summary>--pidfd-socket: where a pidfd of init goes once it runs (runc 1.2).</summary>
+    public string? PidfdSocket { get; init; }
 }
 
 /// <summary>
@@ -69,6 +71,7 @@ public sealed class Containers(string root, Action<string>? warn = null, Action<
         var rootfs = Path.GetFullPath(spec.Root!.Path!, bundle);
         if (!Directory.Exists(rootfs)) throw new ContainerError($"root.path: the root filesystem {rootfs} does not exist");
         using var consoleSocket = ConsoleFor(spec.Process?.Terminal == true, detach: startReader is null, options.ConsoleSocket, options.Console, "`run`", out var console);
+        using var pidfdSocket = options.PidfdSocket is { } pidfdPath ? PidfdSocket.Connect(pidfdPath) : null;
         var namespaced = spawned.Bootstrap(BootstrapMessage.From(spec), spec.Process?.OomScoreAdj); // init makes its namespaces while the cgroup is made
 
         var layout = CgroupLayout.Detect();
@@ -141,6 +144,7 @@ public sealed class Containers(string root, Action<string>? warn = null, Action<
             : null;
         var initPid = placed.Complete(config, runtimeHooks, SeccompListener(spec, options.Id, bundle), console is null ? null : console.Take).Pid;
         var started = ProcessProbe.Read(initPid) ?? throw new ContainerError("container init exited right after it was ready");
+        pidfdSocket?.Send(initPid, "standard");
         _store.Save(state with { Pid = initPid, PidStartTime = started.StartTime, Created = Timestamp.UtcNow(), Creating = false });
         if (options.PidFile is { } pidFile)
             AtomicFile.Write(Path.GetFullPath(pidFile), System.Text.Encoding.ASCII.GetBytes(initPid.ToString(CultureInfo.InvariantCulture)));
@@ -450,6 +454,7 @@ public sealed class Containers(string root, Action<string>? warn = null, Action<
             var spec = SpecLoader.Load(state.Bundle).Spec;
             var process = ExecProcessOf(request, spec);
             using var consoleSocket = ConsoleFor(process.Terminal, request.Detach, request.ConsoleSocket, request.Console, "exec", out var console);
+            using var pidfdSocket = request.PidfdSocket is { } pidfdPath ? PidfdSocket.Connect(pidfdPath) : null;
             using var init = PidFd.Open(state.Pid, state.PidStartTime) ?? throw new ContainerError("cannot exec in a stopped container");
             int lastCap;
             using (var hostProc = ProcFs.OpenHost()) lastCap = Security.Capabilities.LastCap(hostProc);
@@ -467,6 +472,7 @@ public sealed class Containers(string root, Action<string>? warn = null, Action<
             var spawned = SpawnedInit.Spawn(rollback);
             var placed = spawned.Bootstrap(new BootstrapMessage(0, ContainerNamespaces.Of(state.Pid))).JoinCgroups(CgroupMessage.From(placement));
             pid = placed.CompleteExec(config, SeccompListener(spec, request.Id, state.Bundle), console is null ? null : console.Take);
+            pidfdSocket?.Send(pid, "setns");
             if (request.PidFile is { } pidFile)
                 AtomicFile.Write(Path.GetFullPath(pidFile), System.Text.Encoding.ASCII.GetBytes(pid.ToString(CultureInfo.InvariantCulture)));
             rollback.Commit();

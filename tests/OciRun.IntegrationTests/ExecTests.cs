@@ -345,7 +345,7 @@ public sealed class ExecTests : ContainerTest
         var rt = RuntimeNamed(name);
         var id = NewId();
         using var container = Started(rt, id);
-        using var receiver = new ConsoleReceiver(Work);
+        using var receiver = new UnixFdReceiver(Work);
         var file = Path.Combine(Work, $"process-tty-{name}.json");
         File.WriteAllText(file, """
             {"terminal": true, "consoleSize": {"height": 33, "width": 77}, "args": ["sh", "-c", "tty; stty size; read line; echo got:$line; exit 3"],

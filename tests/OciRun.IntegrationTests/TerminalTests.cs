@@ -53,7 +53,7 @@ public sealed class TerminalTests : ContainerTest
         Skip.If(runtime == "runc" && Runc is null, "runc is not installed");
         var id = NewId();
         var bundle = TerminalBundle(id);
-        using var receiver = new ConsoleReceiver(Work);
+        using var receiver = new UnixFdReceiver(Work);
         try
         {
             var create = Invoke(runtime, "create", "--console-socket", receiver.Path, "--bundle", bundle.Dir, id);
@@ -84,7 +84,7 @@ public sealed class TerminalTests : ContainerTest
         var bundle = NewBundle(id, "sh", "-c", "stat -c %u $(tty); ls -l /dev/console");
         bundle.Process["terminal"] = true;
         bundle.Process["user"] = new JsonObject { ["uid"] = 1000, ["gid"] = 1000 };
-        using var receiver = new ConsoleReceiver(Work);
+        using var receiver = new UnixFdReceiver(Work);
         Invoke("oci-run", "create", "--console-socket", receiver.Path, "--bundle", bundle.Write().Dir, id).ExitCode.Should().Be(0);
         using var pty = receiver.Receive().Master!;
         Invoke("oci-run", "start", id).ExitCode.Should().Be(0);
@@ -190,7 +190,7 @@ public sealed class TerminalTests : ContainerTest
         var bundle = TerminalBundle(id);
         bundle.Process["terminal"] = terminal;
         bundle.Write();
-        using var receiver = new ConsoleReceiver(Work);
+        using var receiver = new UnixFdReceiver(Work);
         var file = Path.Combine(Work, "not-a-socket");
         File.WriteAllText(file, "");
         var missing = Path.Combine(Work, "missing.sock");
@@ -221,7 +221,7 @@ public sealed class TerminalTests : ContainerTest
         File.WriteAllText(Path.Combine(rootfs, "victim"), "untouched\n");
         File.CreateSymbolicLink(Path.Combine(rootfs, "dev", "console"), target);
         var corePattern = File.ReadAllText("/proc/sys/kernel/core_pattern");
-        using var receiver = new ConsoleReceiver(Work);
+        using var receiver = new UnixFdReceiver(Work);
 
         var result = Invoke("oci-run", "create", "--console-socket", receiver.Path, "--bundle", bundle.Write().Dir, id);
 

@@ -27,6 +27,8 @@ public sealed record ExecRequest(string Id)
     public bool Detach { get; init; }
     public string? PidFile { get; init; }
     public string? ConsoleSocket { get; init; }
+    /// <summary>--pidfd-socket: where a pidfd of the process goes once it runs (runc 1.2).</summary>
+    public string? PidfdSocket { get; init; }
     /// <summary>In the foreground with --tty: what takes the pty's master (the CLI's ConsoleProxy).</summary>
     public Terminal.IConsoleReceiver? Console { get; init; }
     public int PreserveFds { get; init; }

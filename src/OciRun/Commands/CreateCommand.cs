@@ -23,8 +23,6 @@ public static class CreateFlags
 
     public static CreateOptions Read(Invocation call)
     {
-        if (call.Get(PidfdSocket) is not null)
-            throw new ContainerError($"--{PidfdSocket.Name}: not supported yet");
         var preserve = WithListenFds(call.Get(PreserveFds));
         // As with runc, an empty --bundle is the current directory and an empty --pid-file none.
         var bundle = call.Get(Bundle) is { Length: > 0 } given ? given : ".";
@@ -34,6 +32,7 @@ public static class CreateFlags
             NoPivot = call.Get(NoPivot),
             PreserveFds = preserve,
             ConsoleSocket = call.Get(ConsoleSocket) is { Length: > 0 } socket ? socket : null,
+            PidfdSocket = call.Get(PidfdSocket) is { Length: > 0 } pidfdSocket ? pidfdSocket : null,
             SystemdCgroup = call.Get(GlobalFlags.SystemdCgroup),
         };
     }

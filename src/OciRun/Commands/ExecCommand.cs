@@ -13,6 +13,7 @@ namespace OciRun.Commands;
 public static partial class ExecCommand
 {
     public static readonly StringFlag ConsoleSocket = new("console-socket", "path to an AF_UNIX socket which will receive the pty master", ValueName: "PATH");
+    public static readonly StringFlag PidfdSocket = new("pidfd-socket", "path to an AF_UNIX socket which will receive the process's pidfd", ValueName: "PATH");
     public static readonly StringFlag Cwd = new("cwd", "current working directory in the container", ValueName: "DIR");
     public static readonly ListFlag Env = new("env", "set an environment variable (repeatable)", ValueName: "NAME=VALUE", Short: 'e');
     public static readonly SwitchFlag Tty = new("tty", "allocate a pseudo-TTY", Short: 't');
@@ -31,7 +32,7 @@ public static partial class ExecCommand
 
     // After the flags it lists: static fields are set in the order they are written.
     public static readonly Verb Verb = new("exec", "execute new process inside the container", "<container-id> <command> [args...] || -p process.json <container-id>",
-        [ConsoleSocket, Cwd, Env, Tty, User, AdditionalGids, Process, Detach, PidFile, ProcessLabel, Apparmor, NoNewPrivs, Cap, PreserveFds, Cgroup, IgnorePaused],
+        [ConsoleSocket, PidfdSocket, Cwd, Env, Tty, User, AdditionalGids, Process, Detach, PidFile, ProcessLabel, Apparmor, NoNewPrivs, Cap, PreserveFds, Cgroup, IgnorePaused],
         1, Verb.Unlimited, Run)
     {
         RestAreArguments = true,
@@ -75,6 +76,7 @@ public static partial class ExecCommand
             Detach = call.Get(Detach),
             PidFile = call.Get(PidFile) is { Length: > 0 } pidFile ? pidFile : null,
             ConsoleSocket = call.Get(ConsoleSocket) is { Length: > 0 } socket ? socket : null,
+            PidfdSocket = call.Get(PidfdSocket) is { Length: > 0 } pidfdSocket ? pidfdSocket : null,
             PreserveFds = preserve,
             IgnorePaused = call.Get(IgnorePaused),
             SubCgroups = call.Get(Cgroup),

@@ -5,17 +5,17 @@ using System.Text;
 namespace OciRun.IntegrationTests.Support;
 
 /// <summary>
-/// A --console-socket listener, as containerd's shim and conmon have one: it
-/// accepts the runtime's connection and takes the pty's master passed with
-/// SCM_RIGHTS, and the name sent with it.
+/// A --console-socket or --pidfd-socket listener, as containerd's shim and
+/// conmon have one: it accepts the runtime's connection and takes the fd passed
+/// with SCM_RIGHTS (a pty's master, a pidfd), and the data sent with it.
 /// </summary>
-public sealed unsafe partial class ConsoleReceiver : IDisposable
+public sealed unsafe partial class UnixFdReceiver : IDisposable
 {
     private readonly Socket _listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
 
     public string Path { get; }
 
-    public ConsoleReceiver(string dir)
+    public UnixFdReceiver(string dir)
     {
         Path = System.IO.Path.Combine(dir, $"console-{Guid.NewGuid():N}.sock");
         _listener.Bind(new UnixDomainSocketEndPoint(Path));
@@ -24,6 +24,13 @@ public sealed unsafe partial class ConsoleReceiver : IDisposable
 
     /// <summary>The master the runtime sent (null if it connected and sent nothing), with the message's data.</summary>
     public (PtyMaster? Master, string Name) Receive()
+    {
+        var (fd, name) = ReceiveFd();
+        return (fd is { } master ? new PtyMaster(master) : null, name);
+    }
+
+    /// <summary>The fd the runtime sent (null if it sent none; the caller closes it), with the message's data.</summary>
+    public (int? Fd, string Data) ReceiveFd()
     {
         if (!_listener.Poll(TimeSpan.FromSeconds(30), SelectMode.SelectRead)) throw new TimeoutException("the runtime never connected to the console socket");
         using var connection = _listener.Accept();
@@ -38,7 +45,7 @@ public sealed unsafe partial class ConsoleReceiver : IDisposable
             var name = Encoding.UTF8.GetString(data, 0, (int)n);
             // cmsghdr: u64 length, i32 level, i32 type, then the fd.
             if (msg.ControlLength < 20 || *(int*)(control + 8) != 1 /* SOL_SOCKET */ || *(int*)(control + 12) != 1 /* SCM_RIGHTS */) return (null, name);
-            return (new PtyMaster(*(int*)(control + 16)), name);
+            return (*(int*)(control + 16), name);
         }
     }
 
