@@ -462,7 +462,8 @@ public sealed class Containers(string root, Action<string>? warn = null, Action<
                 ? new Security.Seccomp.SeccompCache(Security.Seccomp.SeccompCache.Under(_store.Root).Directory).GetOrCompile(Security.Seccomp.SeccompPlan.For(profile))
                 : null;
             // The container's execution domain is the process's too (runc 1.2's exec sets it as well).
-            var config = new ExecConfig(process, request.PreserveFds, lastCap, seccomp, Kernel.ExecutionDomain.ValueOf(spec.Linux?.Personality?.Domain));
+            var config = new ExecConfig(process, request.PreserveFds, lastCap, seccomp, Kernel.ExecutionDomain.ValueOf(spec.Linux?.Personality?.Domain),
+                Kernel.MemoryPolicyPlan.For(spec.Linux?.MemoryPolicy));
             // A sub-cgroup asked for is where the process goes; else init's cgroup (see ExecPlacement).
             var placement = subCgroups.Count > 0
                 ? CgroupManagers.FromPaths(SubCgroups.Apply(state.CgroupPaths, subCgroups, Directory.Exists)).Placement

@@ -88,7 +88,8 @@ public sealed class ExecProcessTests
             ApparmorProfile = "p",
             SelinuxLabel = "l",
         };
-        var config = new ExecConfig(process, 2, 40, new SeccompProgram([1, 2, 3, 4, 5, 6, 7, 8], 6), Personality: 8);
+        var config = new ExecConfig(process, 2, 40, new SeccompProgram([1, 2, 3, 4, 5, 6, 7, 8], 6), Personality: 8,
+            MemoryPolicy: new LibContainer.Kernel.MemoryPolicyPlan(2 | 1 << 15, [0, 3]));
 
         var payload = config.Encode();
         ExecConfig.IsExec(payload).Should().BeTrue();
@@ -100,6 +101,8 @@ public sealed class ExecProcessTests
         back.Seccomp.Flags.Should().Be(6);
         back.Process.Should().BeEquivalentTo(process);
         back.Personality.Should().Be(8);
+        back.MemoryPolicy!.ModeAndFlags.Should().Be(2 | 1 << 15);
+        back.MemoryPolicy.Nodes.Should().Equal(0, 3);
     }
 
     [Fact]
@@ -109,5 +112,6 @@ public sealed class ExecProcessTests
         var plain = ExecConfig.Decode(new ExecConfig(new Process { Args = ["x"] }, 0, 40, null).Encode());
         plain.Seccomp.Should().BeNull();
         plain.Personality.Should().BeNull("no personality is set unless the container has one");
+        plain.MemoryPolicy.Should().BeNull();
     }
 }

@@ -179,6 +179,30 @@ public sealed class SpecValidatorTests
         SingleProblem(spec).Should().StartWith("linux.namespaces: ").And.Contain("mount namespace is required");
     }
 
+    [Fact]
+    public void A_memory_policy_becomes_set_mempolicys_mode_flags_and_nodes()
+    {
+        var plan = LibContainer.Kernel.MemoryPolicyPlan.For(new MemoryPolicy { Mode = "MPOL_BIND", Nodes = "0-2,5", Flags = ["MPOL_F_STATIC_NODES"] })!;
+        plan.ModeAndFlags.Should().Be(2 | 1 << 15);
+        plan.Nodes.Should().Equal(0, 1, 2, 5);
+        LibContainer.Kernel.MemoryPolicyPlan.For(new MemoryPolicy { Mode = "MPOL_LOCAL" })!.Nodes.Should().BeEmpty();
+        LibContainer.Kernel.MemoryPolicyPlan.For(null).Should().BeNull();
+        Problems(Specs.WithLinux(l => l with { MemoryPolicy = new MemoryPolicy { Mode = "MPOL_PREFERRED" } })).Should().BeEmpty("preferred takes zero nodes or more");
+    }
+
+    [Theory]
+    [InlineData("MPOL_NOPE", null, null, "linux.memoryPolicy.mode: unknown mode \"MPOL_NOPE\"*")]
+    [InlineData("MPOL_BIND", "0", "MPOL_F_NOPE", "linux.memoryPolicy.flags: unknown flag \"MPOL_F_NOPE\"*")]
+    [InlineData("MPOL_BIND", "x-1", null, "linux.memoryPolicy.nodes: \"x-1\" is not a list of NUMA nodes*")]
+    [InlineData("MPOL_BIND", "2048", null, "linux.memoryPolicy.nodes: \"2048\" is not a list*")]
+    [InlineData("MPOL_BIND", null, null, "linux.memoryPolicy.nodes: MPOL_BIND needs at least one node")]
+    [InlineData("MPOL_DEFAULT", "0", null, "linux.memoryPolicy.nodes: MPOL_DEFAULT takes no nodes")]
+    public void A_bad_memory_policy_is_refused_by_field(string mode, string? nodes, string? flag, string error)
+    {
+        var spec = Specs.WithLinux(l => l with { MemoryPolicy = new MemoryPolicy { Mode = mode, Nodes = nodes, Flags = flag is null ? null : [flag] } });
+        SingleProblem(spec).Should().Match(error);
+    }
+
     [Theory]
     [InlineData("LINUX")]
     [InlineData("LINUX32")]
@@ -358,12 +382,11 @@ public sealed class SpecValidatorTests
         var spec = Specs.WithLinux(l => l with
         {
             IntelRdt = new IntelRdt { ClosId = "x" },
-            MemoryPolicy = new MemoryPolicy { Mode = "MPOL_BIND" },
             NetDevices = new() { ["eth1"] = new NetDevice() },
         });
         Problems(spec).Select(p => p.Split(':')[0]).Should().Equal(
             "linux.intelRdt",
-            "linux.memoryPolicy", "linux.netDevices");
+            "linux.netDevices");
     }
 
     [Theory]

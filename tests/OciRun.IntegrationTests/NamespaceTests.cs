@@ -92,4 +92,20 @@ public sealed class NamespaceTests : ContainerTest
         exec.ExitCode.Should().Be(0, exec.ToString());
         exec.Stdout.Should().Be("i686\n", "an exec'd process runs in the container's domain too");
     }
+
+    /// <summary>linux.memoryPolicy: init and an exec'd process start with the NUMA policy (what /proc/PID/numa_maps shows of their memory).</summary>
+    [RootFact]
+    public void The_memory_policy_applies_to_the_process_and_to_exec()
+    {
+        Skip.IfNot(Directory.Exists("/sys/devices/system/node/node0"), "the kernel has no NUMA node 0");
+        var id = NewId();
+        var bundle = NewBundle(id, "sleep", "100");
+        bundle.Linux["memoryPolicy"] = new JsonObject { ["mode"] = "MPOL_BIND", ["nodes"] = "0", ["flags"] = new JsonArray("MPOL_F_STATIC_NODES") };
+        RunDetachedOk(bundle.Write(), id);
+        File.ReadAllText($"/proc/{(int)State(id)["pid"]!}/numa_maps").Should().Contain(" bind=static:0 ", "init's memory is bound to node 0");
+        var pidFile = Path.Combine(Work, "exec.pid");
+        var exec = Runtime.Shell($"exec {Runtime.Binary} --root '{Runtime.Root}' exec -d --pid-file '{pidFile}' {id} sleep 100 </dev/null >/dev/null 2>&1");
+        exec.ExitCode.Should().Be(0, exec.ToString());
+        File.ReadAllText($"/proc/{int.Parse(File.ReadAllText(pidFile).Trim())}/numa_maps").Should().Contain(" bind=static:0 ", "an exec'd process gets the policy too");
+    }
 }

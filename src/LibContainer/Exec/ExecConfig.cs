@@ -9,7 +9,7 @@ namespace LibContainer.Exec;
 /// has the filter cache under --root, init (in the container's mount
 /// namespace) does not.
 /// </summary>
-public sealed record ExecConfig(Process Process, int PreserveFds, int LastCap, SeccompProgram? Seccomp, ulong? Personality = null)
+public sealed record ExecConfig(Process Process, int PreserveFds, int LastCap, SeccompProgram? Seccomp, ulong? Personality = null, Kernel.MemoryPolicyPlan? MemoryPolicy = null)
 {
     // Written first, so init tells an exec's config from a create's by its first bytes.
     private static readonly byte[] Marker = "{\"exec\":true"u8.ToArray();
@@ -26,6 +26,13 @@ public sealed record ExecConfig(Process Process, int PreserveFds, int LastCap, S
             json.WriteNumber("preserveFds", PreserveFds);
             json.WriteNumber("lastCap", LastCap);
             if (Personality is { } persona) json.WriteNumber("personality", persona);
+            if (MemoryPolicy is { } policy)
+            {
+                json.WriteNumber("mempolicyMode", policy.ModeAndFlags);
+                json.WriteStartArray("mempolicyNodes");
+                foreach (var node in policy.Nodes) json.WriteNumberValue(node);
+                json.WriteEndArray();
+            }
             if (Seccomp is { } filter)
             {
                 json.WriteNumber("seccompFlags", filter.Flags);
@@ -47,6 +54,13 @@ public sealed record ExecConfig(Process Process, int PreserveFds, int LastCap, S
             : null;
         var process = new SpecReader().ReadProcess(root.GetProperty("process"), "process");
         ulong? personality = root.TryGetProperty("personality", out var persona) ? persona.GetUInt64() : null;
-        return new ExecConfig(process, root.GetProperty("preserveFds").GetInt32(), root.GetProperty("lastCap").GetInt32(), seccomp, personality);
+        Kernel.MemoryPolicyPlan? memoryPolicy = null;
+        if (root.TryGetProperty("mempolicyMode", out var mode))
+        {
+            var nodes = new List<int>();
+            foreach (var node in root.GetProperty("mempolicyNodes").EnumerateArray()) nodes.Add(node.GetInt32());
+            memoryPolicy = new Kernel.MemoryPolicyPlan(mode.GetInt32(), nodes);
+        }
+        return new ExecConfig(process, root.GetProperty("preserveFds").GetInt32(), root.GetProperty("lastCap").GetInt32(), seccomp, personality, memoryPolicy);
     }
 }

@@ -44,7 +44,8 @@ internal static class Sys
     // x86_64 syscall numbers for calls glibc 2.36 has no wrapper for, or whose wrapper does too much.
     public const long pivot_root = 155, capget = 125, capset = 126, pidfd_send_signal = 424, pidfd_open = 434,
         close_range = 436, openat2 = 437, setresuid = 117, setresgid = 119, setgroups = 116,
-        mount_setattr = 442, fsopen = 430, fsconfig = 431, fsmount = 432, getdents64 = 217;
+        mount_setattr = 442, fsopen = 430, fsconfig = 431, fsmount = 432, getdents64 = 217,
+        set_mempolicy = 238;
 }
 
 internal static class Pr

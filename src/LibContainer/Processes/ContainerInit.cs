@@ -121,6 +121,7 @@ public static class ContainerInit
             WriteProc(proc, "sys/" + key.Replace('.', '/'), value, $"linux.sysctl {key}");
         IdentityExecutor.SetRlimits(identity, sys);
         if (Kernel.ExecutionDomain.ValueOf(spec.Linux?.Personality?.Domain) is { } persona) Kernel.ExecutionDomain.Set(persona);
+        Kernel.MemoryPolicyPlan.For(spec.Linux?.MemoryPolicy)?.Apply();
 
         // The cwd is entered while init is still root, as runc does: a directory
         // only root may enter is still a valid cwd for an unprivileged process.

@@ -33,6 +33,7 @@ internal static class ExecInit
         var identity = IdentityPlan.For(process, config.LastCap);
         IdentityExecutor.SetRlimits(identity, sys);
         if (config.Personality is { } persona) Kernel.ExecutionDomain.Set(persona);
+        config.MemoryPolicy?.Apply();
         // Entered while still root, as at create: a directory only root may enter is a valid cwd.
         Syscall.Check(LibC.chdir(process.Cwd!), $"chdir to process.cwd {process.Cwd}");
         ContainerInit.VerifyCwd();

@@ -18,7 +18,7 @@ internal sealed class LinuxRule : IRule
             if (personality.Flags is { Count: > 0 } flags)
                 problems.Add("linux.personality.flags", $"{ValueText.Quoted(flags[0])}: no personality flag is supported");
         }
-        if (linux.MemoryPolicy is not null) problems.NotYet("linux.memoryPolicy");
+        MemoryPolicyPlan.For(linux.MemoryPolicy, problems.Add);
         if (linux.NetDevices is { Count: > 0 }) problems.NotYet("linux.netDevices");
         if (!string.IsNullOrEmpty(linux.RootfsPropagation) && MountOptions.ParsePropagation(linux.RootfsPropagation) is null)
             problems.Add("linux.rootfsPropagation", $"unknown propagation {ValueText.Quoted(linux.RootfsPropagation)}");
