@@ -46,6 +46,13 @@ public static class Features
                 json.WriteBoolean("enabled", enabled);
                 json.WriteEndObject();
             }
+            json.WriteStartObject("memoryPolicy");
+            WriteList(json, "modes", [.. MemoryPolicyPlan.ModeNames]);
+            WriteList(json, "flags", [.. MemoryPolicyPlan.FlagNames]);
+            json.WriteEndObject();
+            json.WriteStartObject("netDevices");
+            json.WriteBoolean("enabled", false);
+            json.WriteEndObject();
             json.WriteStartObject("mountExtensions");
             json.WriteStartObject("idmap");
             json.WriteBoolean("enabled", false);

@@ -24,6 +24,11 @@ public sealed record MemoryPolicyPlan(int ModeAndFlags, IReadOnlyList<int> Nodes
         ["MPOL_F_NUMA_BALANCING"] = 1 << 13, ["MPOL_F_RELATIVE_NODES"] = 1 << 14, ["MPOL_F_STATIC_NODES"] = 1 << 15,
     };
 
+    /// <summary>The modes and flags this runtime knows (the features document lists them).</summary>
+    public static IEnumerable<string> ModeNames => Modes.Keys;
+
+    public static IEnumerable<string> FlagNames => Flags.Keys;
+
     /// <summary>The plan for a config's policy (null: none), or the problems with it by field.</summary>
     public static MemoryPolicyPlan? For(Spec.MemoryPolicy? policy, Action<string, string>? problem = null)
     {
