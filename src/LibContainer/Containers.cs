@@ -142,7 +142,8 @@ public sealed class Containers(string root, Action<string>? warn = null, Action<
                 HookRunner.RunAll(hooks.CreateRuntime, "createRuntime", hookState);
             }
             : null;
-        var initPid = placed.Complete(config, runtimeHooks, SeccompListener(spec, options.Id, bundle), console is null ? null : console.Take).Pid;
+        Action<int>? moveNetDevices = spec.Linux?.NetDevices is { Count: > 0 } netDevices ? pid => Network.NetDeviceMover.MoveAll(netDevices, pid) : null;
+        var initPid = placed.Complete(config, runtimeHooks, SeccompListener(spec, options.Id, bundle), console is null ? null : console.Take, moveNetDevices).Pid;
         var started = ProcessProbe.Read(initPid) ?? throw new ContainerError("container init exited right after it was ready");
         pidfdSocket?.Send(initPid, "standard");
         _store.Save(state with { Pid = initPid, PidStartTime = started.StartTime, Created = Timestamp.UtcNow(), Creating = false });

@@ -51,7 +51,7 @@ public static class Features
             WriteList(json, "flags", [.. MemoryPolicyPlan.FlagNames]);
             json.WriteEndObject();
             json.WriteStartObject("netDevices");
-            json.WriteBoolean("enabled", false);
+            json.WriteBoolean("enabled", true);
             json.WriteEndObject();
             json.WriteStartObject("mountExtensions");
             json.WriteStartObject("idmap");

@@ -203,6 +203,19 @@ public sealed class SpecValidatorTests
         SingleProblem(spec).Should().Match(error);
     }
 
+    [Fact]
+    public void Net_devices_need_a_network_namespace_and_names_the_kernel_takes()
+    {
+        Problems(Specs.WithLinux(l => l with { Namespaces = Specs.Namespaces("mount", "uts", "network"), NetDevices = new() { ["eth1"] = new NetDevice { Name = "net0" } } }))
+            .Should().BeEmpty();
+        SingleProblem(Specs.WithLinux(l => l with { Namespaces = Specs.Namespaces("mount", "uts"), NetDevices = new() { ["eth1"] = new NetDevice() } }))
+            .Should().Be("linux.netDevices: moving network devices needs a network namespace in linux.namespaces");
+        SingleProblem(Specs.WithLinux(l => l with { Namespaces = Specs.Namespaces("mount", "uts", "network"), NetDevices = new() { ["eth1"] = new NetDevice { Name = "a-name-that-is-too-long" } } }))
+            .Should().StartWith("linux.netDevices[\"eth1\"].name: \"a-name-that-is-too-long\" is not a network device name");
+        SingleProblem(Specs.WithLinux(l => l with { Namespaces = Specs.Namespaces("mount", "uts", "network"), NetDevices = new() { ["eth/1"] = new NetDevice() } }))
+            .Should().StartWith("linux.netDevices[\"eth/1\"]: \"eth/1\" is not a network device name");
+    }
+
     [Theory]
     [InlineData("LINUX")]
     [InlineData("LINUX32")]
@@ -382,11 +395,8 @@ public sealed class SpecValidatorTests
         var spec = Specs.WithLinux(l => l with
         {
             IntelRdt = new IntelRdt { ClosId = "x" },
-            NetDevices = new() { ["eth1"] = new NetDevice() },
         });
-        Problems(spec).Select(p => p.Split(':')[0]).Should().Equal(
-            "linux.intelRdt",
-            "linux.netDevices");
+        Problems(spec).Select(p => p.Split(':')[0]).Should().Equal("linux.intelRdt");
     }
 
     [Theory]

@@ -54,7 +54,7 @@ public sealed class CliTests : ContainerTest
             ((bool)features["linux"]!["apparmor"]!["enabled"]!).Should().BeTrue("applied where the host has the module, as runc's features say");
             features["hooks"]!.AsArray().Select(n => (string)n!).Should().Equal("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop");
             ((bool)features["linux"]!["cgroup"]!["rdma"]!).Should().BeTrue();
-            ((bool)features["linux"]!["netDevices"]!["enabled"]!).Should().BeFalse();
+            ((bool)features["linux"]!["netDevices"]!["enabled"]!).Should().BeTrue();
             features["linux"]!["namespaces"]!.AsArray().Select(n => (string)n!).Should().Contain("time");
             features["linux"]!["memoryPolicy"]!["modes"]!.AsArray().Select(n => (string)n!).Should().Contain(["MPOL_BIND", "MPOL_INTERLEAVE"]);
             features["linux"]!["memoryPolicy"]!["flags"]!.AsArray().Select(n => (string)n!).Should().Contain("MPOL_F_STATIC_NODES");

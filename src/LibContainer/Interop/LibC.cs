@@ -120,6 +120,18 @@ internal static unsafe partial class LibC
     public static partial int socket(int domain, int type, int protocol);
 
     [LibraryImport(Lib, SetLastError = true)]
+    public static partial long send(int socket, byte* buffer, nuint length, int flags);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial long recv(int socket, byte* buffer, nuint length, int flags);
+
+    [LibraryImport(Lib, SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial uint if_nametoindex(string name);
+
+    [LibraryImport(Lib, SetLastError = true)]
+    public static partial int setns(int fd, int nstype);
+
+    [LibraryImport(Lib, SetLastError = true)]
     public static partial int connect(int socket, SockaddrUn* address, uint length);
 
     [LibraryImport(Lib, SetLastError = true)]

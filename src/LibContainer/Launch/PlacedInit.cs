@@ -20,12 +20,14 @@ internal sealed class PlacedInit
     /// `seccompListener` (init's PID, the fd) takes a seccomp notify listener init hands over;
     /// `console` (the fd) the master of the pty init made for process.terminal. Each closes the fd.
     /// </summary>
-    /// <remarks>`runtimeHooks` (given init's PID) runs when init asks, after its mounts and before pivot_root.</remarks>
-    public ReadyInit Complete(InitConfig config, Action<int>? runtimeHooks = null, Action<int, int>? seccompListener = null, Action<int>? console = null)
+    /// <remarks>`runtimeHooks` (given init's PID) runs when init asks, after its mounts and before pivot_root;
+    /// `forked` (init's PID) as soon as init is forked, before it gets its config.</remarks>
+    public ReadyInit Complete(InitConfig config, Action<int>? runtimeHooks = null, Action<int, int>? seccompListener = null, Action<int>? console = null, Action<int>? forked = null)
     {
         var pid = _handshake.ExpectChildPid();
         _handshake.Rollback.Push(() => LibC.kill(pid, 9));
         _handshake.ReapStage0();
+        forked?.Invoke(pid); // init's namespaces exist, and it waits for its config
         // exec.fifo goes with the config as an O_PATH handle, as runc passes it: init may run as a
         // user (a user namespace's root is one on the host) who cannot reach it under --root.
         using (var fifo = Fd.Open(config.FifoPath, O.PATH))

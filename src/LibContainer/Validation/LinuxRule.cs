@@ -19,8 +19,23 @@ internal sealed class LinuxRule : IRule
                 problems.Add("linux.personality.flags", $"{ValueText.Quoted(flags[0])}: no personality flag is supported");
         }
         MemoryPolicyPlan.For(linux.MemoryPolicy, problems.Add);
-        if (linux.NetDevices is { Count: > 0 }) problems.NotYet("linux.netDevices");
+        if (linux.NetDevices is { Count: > 0 } devices)
+        {
+            // runc's rules: a network namespace to move them into, and names the kernel takes.
+            if (!(linux.Namespaces ?? []).Exists(ns => ns.Type == "network"))
+                problems.Add("linux.netDevices", "moving network devices needs a network namespace in linux.namespaces");
+            foreach (var (name, device) in devices)
+            {
+                if (!IsDeviceName(name)) problems.Add($"linux.netDevices[\"{name}\"]", $"{ValueText.Quoted(name)} is not a network device name (1 to 15 characters, no '/', ':' or space)");
+                if (!string.IsNullOrEmpty(device.Name) && !IsDeviceName(device.Name))
+                    problems.Add($"linux.netDevices[\"{name}\"].name", $"{ValueText.Quoted(device.Name)} is not a network device name (1 to 15 characters, no '/', ':' or space)");
+            }
+        }
         if (!string.IsNullOrEmpty(linux.RootfsPropagation) && MountOptions.ParsePropagation(linux.RootfsPropagation) is null)
             problems.Add("linux.rootfsPropagation", $"unknown propagation {ValueText.Quoted(linux.RootfsPropagation)}");
     }
+
+    // The kernel's rule for an interface name (IFNAMSIZ less the NUL), and runc's characters.
+    private static bool IsDeviceName(string name) =>
+        name.Length is > 0 and <= 15 && name is not ("." or "..") && name.IndexOfAny(['/', ':', ' ']) < 0;
 }
