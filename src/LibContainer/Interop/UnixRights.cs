@@ -58,6 +58,15 @@ internal static unsafe partial class UnixRights
         return true;
     }
 
+    /// <summary>A caller's socket flag (--console-socket, --pidfd-socket): refused when the path is something else, else connected.</summary>
+    public static Fd ConnectFlag(string flag, string path)
+    {
+        var what = $"{flag} {path}";
+        if (LibC.fstatat(AT.FDCWD, path, out var st, 0) == 0 && (st.Mode & StatMode.S_IFMT) != StatMode.S_IFSOCK)
+            throw new ContainerError($"{what}: not a unix socket");
+        return Connect(path, $"{what}: connect");
+    }
+
     /// <summary>A stream socket connected to the unix socket at path.</summary>
     public static Fd Connect(string path, string what)
     {

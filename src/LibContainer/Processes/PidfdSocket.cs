@@ -18,13 +18,7 @@ public sealed class PidfdSocket : IDisposable
 
     private PidfdSocket(Fd socket, string what) => (_socket, _what) = (socket, what);
 
-    public static PidfdSocket Connect(string path)
-    {
-        var what = $"--pidfd-socket {path}";
-        if (LibC.fstatat(AT.FDCWD, path, out var st, 0) == 0 && (st.Mode & StatMode.S_IFMT) != StatMode.S_IFSOCK)
-            throw new ContainerError($"{what}: not a unix socket");
-        return new PidfdSocket(UnixRights.Connect(path, $"{what}: connect"), what);
-    }
+    public static PidfdSocket Connect(string path) => new(UnixRights.ConnectFlag("--pidfd-socket", path), $"--pidfd-socket {path}");
 
     /// <summary>Sends a pidfd of `pid` with `kind` ("standard" or "setns") as the message, then closes the connection.</summary>
     public void Send(int pid, string kind)

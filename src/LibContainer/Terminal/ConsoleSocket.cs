@@ -19,13 +19,7 @@ public sealed class ConsoleSocket : IConsoleReceiver, IDisposable
 
     private ConsoleSocket(Fd socket, string path) => (_socket, _path) = (socket, path);
 
-    public static ConsoleSocket Connect(string path)
-    {
-        var what = $"--console-socket {path}";
-        if (LibC.fstatat(AT.FDCWD, path, out var st, 0) == 0 && (st.Mode & StatMode.S_IFMT) != StatMode.S_IFSOCK)
-            throw new ContainerError($"{what}: not a unix socket");
-        return new ConsoleSocket(UnixRights.Connect(path, $"{what}: connect"), path);
-    }
+    public static ConsoleSocket Connect(string path) => new(UnixRights.ConnectFlag("--console-socket", path), path);
 
     public void Take(int master)
     {
