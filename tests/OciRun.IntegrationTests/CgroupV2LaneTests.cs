@@ -30,6 +30,9 @@ public sealed class CgroupV2LaneTests(CgroupV2Lane lane) : IClassFixture<CgroupV
     public void The_lane_host_is_pure_cgroup_v2() => Passes("lane", "pure-v2");
 
     [RootFact]
+    public void The_lanes_vm_ran_its_checks_in_one_boot() => lane.RanInOneBoot();
+
+    [RootFact]
     public void OciRun_pause_freezes_and_resume_thaws() => Passes(OciRun, PauseResume);
 
     [RootFact]

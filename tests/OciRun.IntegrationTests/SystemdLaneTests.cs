@@ -31,6 +31,8 @@ public abstract class SystemdLaneChecks<TLane>(TLane lane) : IClassFixture<TLane
 
     protected void Passes(string runtime, string check) => lane.Passes(runtime, check);
 
+    protected void RanInOneBoot() => lane.RanInOneBoot();
+
     [RootFact]
     public void Systemd_runs_as_the_lane_containers_pid_1() => Passes("lane", "systemd_running");
 
@@ -126,4 +128,7 @@ public sealed class SystemdV2LaneTests(SystemdV2Lane lane) : SystemdLaneChecks<S
 {
     [RootFact]
     public void The_lane_host_is_pure_cgroup_v2() => Passes("lane", "pure-v2");
+
+    [RootFact]
+    public void The_lanes_vm_ran_its_checks_in_one_boot() => RanInOneBoot();
 }
