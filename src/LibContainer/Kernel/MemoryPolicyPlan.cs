@@ -50,7 +50,7 @@ public sealed record MemoryPolicyPlan(int ModeAndFlags, IReadOnlyList<int> Nodes
             else Problem($"{field}.flags", $"unknown flag {ValueText.Quoted(flag)}: one of {string.Join(", ", Flags.Keys)}");
         }
         var nodes = new List<int>();
-        if (!string.IsNullOrEmpty(policy.Nodes) && !TryParseNodes(policy.Nodes, nodes))
+        if (!string.IsNullOrEmpty(policy.Nodes) && !NumberList.TryParse(policy.Nodes, MaskBits, nodes))
             Problem($"{field}.nodes", $"{ValueText.Quoted(policy.Nodes)} is not a list of NUMA nodes such as \"0-3,7\" (below {MaskBits})");
         // runc's rules: default and local take no node, bind, interleave and preferred-many at least one.
         if (ok && mode is 0 or 4 && nodes.Count > 0)
@@ -58,18 +58,6 @@ public sealed record MemoryPolicyPlan(int ModeAndFlags, IReadOnlyList<int> Nodes
         if (ok && mode is 2 or 3 or 5 or 6 && nodes.Count == 0)
             Problem($"{field}.nodes", $"{policy.Mode} needs at least one node");
         return ok ? new MemoryPolicyPlan(value, nodes) : null;
-    }
-
-    private static bool TryParseNodes(string list, List<int> nodes)
-    {
-        foreach (var part in list.Split(','))
-        {
-            var range = part.Trim().Split('-');
-            if (range.Length > 2 || !int.TryParse(range[0], out var first) || !int.TryParse(range[^1], out var last) || first < 0 || last < first || last >= MaskBits)
-                return false;
-            for (var n = first; n <= last; n++) nodes.Add(n);
-        }
-        return true;
     }
 
     /// <summary>set_mempolicy(mode | flags, the nodes' mask).</summary>

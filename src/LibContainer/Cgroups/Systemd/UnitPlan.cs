@@ -127,17 +127,14 @@ public static class UnitPlan
     /// <summary>"0-3,8" as systemd's mask: byte i bit j is CPU (or node) 8i+j, no trailing zero bytes.</summary>
     public static IReadOnlyList<byte> Mask(string list, string field)
     {
+        var numbers = new List<int>();
+        if (!Kernel.NumberList.TryParse(list, 8192, numbers))
+            throw new ContainerError($"{field}: \"{list}\" is not a list of CPUs or nodes (e.g. \"0-3,8\")");
         var bytes = new List<byte>();
-        foreach (var part in list.Split(','))
+        foreach (var n in numbers)
         {
-            var range = part.Trim().Split('-');
-            if (range.Length > 2 || !uint.TryParse(range[0], out var first) || !uint.TryParse(range[^1], out var last) || last < first || last > 8191)
-                throw new ContainerError($"{field}: \"{list}\" is not a list of CPUs or nodes (e.g. \"0-3,8\")");
-            for (var n = first; n <= last; n++)
-            {
-                while (bytes.Count <= (int)(n / 8)) bytes.Add(0);
-                bytes[(int)(n / 8)] |= (byte)(1 << (int)(n % 8));
-            }
+            while (bytes.Count <= n / 8) bytes.Add(0);
+            bytes[n / 8] |= (byte)(1 << (n % 8));
         }
         return bytes;
     }
